@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make build` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build serve test lint typecheck pytest bench browser schema clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+## Build the handbook from srm_data.yaml into site/ (a failed build leaves site/ as it was).
+build: $(STAMP)
+	$(BIN)/srm build --dest site
+
+## Preview with live reload; edits to srm_data.yaml rebuild the site.
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## Everything CI runs: lint, type check, unit, site and browser tests.
+test: $(STAMP) browser lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+browser:
+	scripts/ensure-chromium.sh
+
+## Regenerate schema/srm_data.schema.json from the models.
+schema: $(STAMP)
+	$(BIN)/srm schema -o schema/srm_data.schema.json
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf site .site-* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,162 @@
+"""The ``srm`` command: a thin layer over the core. Exit codes: 0 ok, 1 invalid data
+(or a check failed), 2 usage or I/O error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__, export, schema
+from .diagnostics import SrmDataError, SrmInputError
+from .load import load_model
+from .model import Srm
+
+DEFAULT_DATA = "srm_data.yaml"
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable path: exit code 2."""
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+def _load(args: argparse.Namespace) -> Srm:
+    return load_model(args.file)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    srm = _load(args)
+    rows = len(srm.responsibilities)
+    cells = rows * len(srm.capabilities)
+    duties = sum(len(r.duties) for r in srm.responsibilities)
+    if not args.quiet:
+        print(f"{args.file}: valid: {rows} responsibilities, {cells} cells, {duties} duties")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    srm = _load(args)
+    text = export.to_json(srm) if args.format == "json" else export.to_csv(srm)
+    _write(text, args.output)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    _write(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False) + "\n", args.output)
+    return EXIT_OK
+
+
+def _add_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_DATA,
+        metavar="FILE",
+        help=f"the data file (default: {DEFAULT_DATA})",
+    )
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="srm",
+        description="Validate, export and publish a shared responsibility model (srm_data.yaml).",
+        epilog="Examples:\n  srm validate\n  srm export --format csv -o matrix.csv\n"
+        "  srm render --out generated/\n\nRun 'srm COMMAND --help' for each command.",
+        formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"srm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "validate",
+        help="check the data file against the format and its consistency rules",
+        description="Check FILE against the srm_data.yaml format and its consistency rules. "
+        "Prints every problem as FILE:LINE:COLUMN: error: MESSAGE.\n"
+        "Exit 0 valid, 1 invalid, 2 usage or I/O error.",
+        epilog="Example:\n  srm validate srm_data.yaml",
+        formatter_class=fmt,
+    )
+    _add_file(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser(
+        "export",
+        help="write the normalised model as JSON or the matrix as CSV",
+        description="Write the validated model as srm.json (the whole model) or srm.csv "
+        "(the matrix), exactly as the built site publishes them.",
+        epilog="Examples:\n  srm export --format json > srm.json\n"
+        "  srm export --format csv srm_data.yaml -o srm.csv",
+        formatter_class=fmt,
+    )
+    p.add_argument("--format", choices=["json", "csv"], default="json", help="default: json")
+    _add_file(p)
+    p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of srm_data.yaml",
+        description="Print the JSON Schema derived from the data models "
+        "(committed as schema/srm_data.schema.json for editors).",
+        epilog="Example:\n  srm schema -o schema/srm_data.schema.json",
+        formatter_class=fmt,
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    p.set_defaults(handler=cmd_schema)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub, fmt)
+    return parser
+
+
+_EXTRA_COMMANDS: list[
+    Callable[
+        [argparse._SubParsersAction[argparse.ArgumentParser], type[argparse.HelpFormatter]], None
+    ]
+] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SrmInputError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_USAGE
+    except SrmDataError as exc:
+        print(exc.format(), file=sys.stderr)
+        n = len(exc.diagnostics)
+        print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+        return EXIT_INVALID
+    except UsageError as exc:
+        print(f"srm: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Error reporting: one ``PATH:LINE:COLUMN: error: MESSAGE`` line per problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in a data file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+class SrmDataError(Exception):
+    """The data file is invalid; carries every problem found, in file order."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(set(diagnostics))
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+class SrmInputError(SrmDataError):
+    """The data file could not be read at all (missing, a directory, no permission)."""

@@ -1,0 +1,81 @@
+"""Machine-readable exports of the model: ``srm.json`` and ``srm.csv`` (site contract)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .model import Srm
+
+NOT_APPLICABLE = "n/a"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_dict(srm: Srm) -> dict[str, Any]:
+    """The normalised model as plain data, in the shape of ``srm.json``."""
+    return {
+        "schema": srm.schema,
+        "title": srm.title,
+        "intro": srm.intro,
+        "last_updated": srm.last_updated.isoformat() if srm.last_updated else None,
+        "review_interval_days": srm.review_interval_days,
+        "parties": [
+            {"id": p.id, "name": p.name, "possessive": p.possessive, "description": p.description}
+            for p in srm.parties
+        ],
+        "capabilities": [
+            {"id": c.id, "name": c.name, "status": c.status, "description": c.description}
+            for c in srm.capabilities
+        ],
+        "categories": [
+            {"id": c.id, "name": c.name, "description": c.description} for c in srm.categories
+        ],
+        "responsibilities": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "category": r.category,
+                "description": r.description,
+                "aliases": list(r.aliases),
+                "owners": {cap: list(parties) for cap, parties in r.owners.items()},
+                "duties": [
+                    {"party": d.party, "text": d.text, "capabilities": list(d.capabilities)}
+                    for d in r.duties
+                ],
+                "references": [{"title": ref.title, "url": ref.url} for ref in r.references],
+                "reviewed": r.reviewed.isoformat() if r.reviewed else None,
+            }
+            for r in srm.responsibilities
+        ],
+    }
+
+
+def to_json(srm: Srm) -> str:
+    return json.dumps(to_dict(srm), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def owners_label(srm: Srm, parties: tuple[str, ...]) -> str:
+    """Owner names joined with " & ", or "n/a"."""
+    if not parties:
+        return NOT_APPLICABLE
+    return " & ".join(srm.party[p].name for p in parties)
+
+
+def to_csv(srm: Srm) -> str:
+    """The matrix: one row per responsibility, one column per capability."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["id", "responsibility", "category", *(c.name for c in srm.capabilities)]
+    writer.writerow([csv_safe(h) for h in header])
+    for r in srm.responsibilities:
+        cells = [owners_label(srm, r.owners[c.id]) for c in srm.capabilities]
+        row = [r.id, r.name, srm.category[r.category].name, *cells]
+        writer.writerow([csv_safe(v) for v in row])
+    return out.getvalue()

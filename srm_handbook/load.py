@@ -1,0 +1,254 @@
+"""Load and validate ``srm_data.yaml``: bytes -> strict YAML -> schema -> rules -> model.
+
+Every problem becomes a located :class:`Diagnostic`; all of them are reported together
+by raising :class:`SrmDataError`. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import model as m
+from . import rules, schema, strict_yaml
+from .diagnostics import Diagnostic, SrmDataError, SrmInputError
+from .strict_yaml import Path
+
+_FIELDS: dict[str, Sequence[str]] = {
+    "document": [f.alias or name for name, f in schema.SrmDocument.model_fields.items()],
+    "party": list(schema.Party.model_fields),
+    "capability": list(schema.Capability.model_fields),
+    "category": list(schema.Category.model_fields),
+    "responsibility": list(schema.Responsibility.model_fields),
+    "duty": list(schema.Duty.model_fields),
+    "reference": list(schema.Reference.model_fields),
+}
+_SECTION_KIND = {
+    "parties": "party",
+    "capabilities": "capability",
+    "categories": "category",
+    "responsibilities": "responsibility",
+}
+
+
+def _kind_at(path: Path) -> str | None:
+    """Which model the mapping at ``path`` is, for "did you mean" hints."""
+    if not path:
+        return "document"
+    if len(path) == 2 and isinstance(path[0], str):
+        return _SECTION_KIND.get(path[0])
+    if len(path) == 5 and path[0] == "responsibilities" and path[2] == "duties":
+        return "duty"
+    if len(path) == 4 and path[0] == "responsibilities" and path[2] == "references":
+        return "reference"
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an alias"
+    if isinstance(value, str):
+        return "an empty value" if value == "" else f"text {value[:40]!r}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
+    """A person-readable message for one pydantic error, and whether to point at the key."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    field = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+    if kind == "missing":
+        return f"missing required key {field!r}", False
+    if kind == "extra_forbidden":
+        parent = _kind_at(path[:-1])
+        hint = rules.did_you_mean(field, _FIELDS[parent]) if parent else ""
+        if not hint and parent:
+            hint = f"; allowed keys: {', '.join(_FIELDS[parent])}"
+        return f"unknown key {field!r}{hint}", True
+    if kind == "string_pattern_mismatch":
+        return (
+            f"invalid id {value!r}: ids use lower-case letters, digits and single hyphens, "
+            "like 'web-triggers'"
+        ), False
+    if kind in ("string_too_short", "value_error") and isinstance(value, str) and not value.strip():
+        return f"empty text for {field!r}: write it out or remove the key (rule 5)", False
+    if kind == "too_short" and path[-2:-1] == ("duties",):
+        return (
+            f"no duties listed for {field!r}: an empty responsibilities section is the defect "
+            "this format prevents; list what the party must do, or remove the key (rule 5)"
+        ), False
+    if kind == "too_short":
+        what = "mapping" if isinstance(value, dict) else "list"
+        return (
+            f"empty {what} for {field!r}: give at least one entry or remove the key (rule 5)",
+            False,
+        )
+    if kind == "string_too_long":
+        return f"{field!r} is too long: at most {ctx.get('max_length')} characters", False
+    if kind == "too_long":
+        return f"{field!r} has too many entries: at most {ctx.get('max_length')}", False
+    if kind == "literal_error" and field == "schema":
+        return f"unsupported format version {value!r}; this tool reads 'schema: 1'", False
+    if kind.startswith("date"):
+        return f"{field!r} must be a date written YYYY-MM-DD, got {_describe(value)}", False
+    if kind.startswith("int"):
+        return f"{field!r} must be a whole number, got {_describe(value)}", False
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type", "string_type"):
+        expected = {"list_type": "a list", "string_type": "text"}.get(kind, "a mapping")
+        return f"{field!r} must be {expected}, got {_describe(value)}", False
+    if kind == "greater_than_equal" or kind == "less_than_equal":
+        return f"{field!r} is out of range: {err['msg']}", False
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{field!r} {message}", False
+
+
+def _pydantic_findings(exc: ValidationError) -> list[tuple[Path, str, bool]]:
+    out = []
+    for err in exc.errors():
+        loc = err["loc"]
+        on_key = False
+        if loc and loc[-1] == "[key]":
+            loc, on_key = loc[:-1], True
+        path: Path = tuple(loc)
+        message, key_hint = _schema_message(err, path)
+        if err["type"] == "missing":
+            path = path[:-1]
+            on_key = True
+        out.append((path, message, on_key or key_hint))
+    return out
+
+
+def _locate(
+    source: str, positions: strict_yaml.Positions, path: Path, on_key: bool, message: str
+) -> Diagnostic:
+    line, col = positions.of_key(path) if on_key else positions.of_value(path)
+    return Diagnostic(source, line, col, message)
+
+
+def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
+    parties = tuple(
+        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description)
+        for pid, p in doc.parties.items()
+    )
+    responsibilities = []
+    for rid, row in doc.responsibilities.items():
+        owners = {
+            cap: tuple(p for p in doc.parties if p in row.owners[cap]) for cap in doc.capabilities
+        }
+        duties = []
+        for party in doc.parties:
+            for i, duty in enumerate((row.duties or {}).get(party, ())):
+                caps = rules.applies_to(doc, row, party, duty.capabilities)
+                duties.append(m.Duty(rid, party, i, duty.text, tuple(caps)))
+        responsibilities.append(
+            m.Responsibility(
+                id=rid,
+                name=row.name,
+                category=row.category,
+                description=row.description,
+                aliases=tuple(row.aliases or ()),
+                owners=owners,
+                duties=tuple(duties),
+                references=tuple(m.Reference(r.title, r.url) for r in row.references or ()),
+                reviewed=row.reviewed,
+            )
+        )
+    return m.Srm(
+        schema=doc.schema_,
+        title=doc.title,
+        intro=doc.intro,
+        last_updated=doc.last_updated,
+        review_interval_days=doc.review_interval_days,
+        parties=parties,
+        capabilities=tuple(
+            m.Capability(cid, c.name, c.description, c.status)
+            for cid, c in doc.capabilities.items()
+        ),
+        categories=tuple(
+            m.Category(cid, c.name, c.description) for cid, c in doc.categories.items()
+        ),
+        responsibilities=tuple(responsibilities),
+        source_path=source,
+    )
+
+
+def _too_big(source: str, size: int) -> SrmDataError:
+    limit = strict_yaml.MAX_FILE_BYTES // (1024 * 1024)
+    return SrmDataError(
+        [
+            Diagnostic(
+                source, 1, 1, f"the file is {size / 1048576:.1f} MiB; the limit is {limit} MiB"
+            )
+        ]
+    )
+
+
+def parse_model(raw: bytes, source: str = "srm_data.yaml") -> m.Srm:
+    """Validate the bytes of a data file; ``source`` is the path shown in errors."""
+    if len(raw) > strict_yaml.MAX_FILE_BYTES:
+        raise _too_big(source, len(raw))
+    text, problems = strict_yaml.decode(raw)
+    if problems:
+        raise SrmDataError(Diagnostic(source, p.line, p.column, p.message) for p in problems)
+    parsed = strict_yaml.parse(text)
+    diagnostics = [Diagnostic(source, p.line, p.column, p.message) for p in parsed.problems]
+    if parsed.data is None and diagnostics:
+        raise SrmDataError(diagnostics)
+    if not isinstance(parsed.data, dict):
+        diagnostics.append(
+            Diagnostic(
+                source,
+                1,
+                1,
+                f"the top level must be a mapping (schema: 1, title: ..., parties: ...), "
+                f"not {_describe(parsed.data)}",
+            )
+        )
+        raise SrmDataError(diagnostics)
+    positions = parsed.positions
+
+    def report(findings: list[tuple[Path, str, bool]], prefix: Path = ()) -> None:
+        for path, message, on_key in findings:
+            diagnostics.append(_locate(source, positions, prefix + path, on_key, message))
+
+    header: schema.DocumentHeader | None = None
+    try:
+        header = schema.DocumentHeader.model_validate(parsed.data)
+    except ValidationError as exc:
+        report(_pydantic_findings(exc))
+    rows: dict[str, schema.Responsibility] = {}
+    raw_rows = parsed.data.get("responsibilities")
+    if isinstance(raw_rows, dict):
+        for rid, raw_row in raw_rows.items():
+            try:
+                rows[rid] = schema.Responsibility.model_validate(raw_row)
+            except ValidationError as exc:
+                report(_pydantic_findings(exc), ("responsibilities", rid))
+    if header is None:
+        raise SrmDataError(diagnostics)
+    doc = schema.SrmDocument.model_construct(
+        **{name: getattr(header, name) for name in schema.SrmDocument.model_fields},
+    ).model_copy(update={"responsibilities": rows})
+    report(list(rules.check(doc, all_ids=header.responsibilities)))
+    if diagnostics:
+        raise SrmDataError(diagnostics)
+    return _normalise(doc, source)
+
+
+def load_model(path: str | os.PathLike[str], display: str | None = None) -> m.Srm:
+    """Read and validate a data file. Raises :class:`SrmDataError` (also for I/O errors)."""
+    shown = display or os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(strict_yaml.MAX_FILE_BYTES + 1)
+            if len(raw) > strict_yaml.MAX_FILE_BYTES:
+                raise _too_big(shown, os.fstat(fh.fileno()).st_size)
+    except OSError as exc:
+        raise SrmInputError(
+            [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
+    return parse_model(raw, shown)

@@ -1,0 +1,127 @@
+"""The normalised, validated model every view and export reads.
+
+Produced only by :func:`srm_handbook.load.load_model`; the data it holds has passed every
+consistency rule. Order everywhere is the file's order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    name: str
+    possessive: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Capability:
+    id: str
+    name: str
+    description: str | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Duty:
+    responsibility: str
+    party: str
+    index: int
+    text: str
+    capabilities: tuple[str, ...]
+    """After defaulting (format rule 3), in capability order."""
+
+    @property
+    def anchor(self) -> str:
+        return f"duty-{self.party}-{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    id: str
+    name: str
+    category: str
+    description: str | None
+    aliases: tuple[str, ...]
+    owners: dict[str, tuple[str, ...]]
+    """Capability id -> owning party ids in party order; empty for n/a."""
+    duties: tuple[Duty, ...]
+    references: tuple[Reference, ...]
+    reviewed: dt.date | None = None
+
+    def duties_of(self, party: str) -> tuple[Duty, ...]:
+        return tuple(d for d in self.duties if d.party == party)
+
+    def parties(self, party_order: tuple[str, ...]) -> tuple[str, ...]:
+        """Parties owning at least one capability in this row, in party order."""
+        owning = {p for cell in self.owners.values() for p in cell}
+        return tuple(p for p in party_order if p in owning)
+
+
+@dataclass(frozen=True)
+class Srm:
+    schema: int
+    title: str
+    intro: str | None
+    last_updated: dt.date | None
+    review_interval_days: int | None
+    parties: tuple[Party, ...]
+    capabilities: tuple[Capability, ...]
+    categories: tuple[Category, ...]
+    responsibilities: tuple[Responsibility, ...]
+    source_path: str = field(default="srm_data.yaml", compare=False)
+
+    @cached_property
+    def party(self) -> dict[str, Party]:
+        return {p.id: p for p in self.parties}
+
+    @cached_property
+    def capability(self) -> dict[str, Capability]:
+        return {c.id: c for c in self.capabilities}
+
+    @cached_property
+    def category(self) -> dict[str, Category]:
+        return {c.id: c for c in self.categories}
+
+    @cached_property
+    def responsibility(self) -> dict[str, Responsibility]:
+        return {r.id: r for r in self.responsibilities}
+
+    @cached_property
+    def party_order(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+    @cached_property
+    def by_category(self) -> tuple[tuple[Category, tuple[Responsibility, ...]], ...]:
+        """Categories in order, each with its rows in file order (empty categories kept)."""
+        rows: dict[str, list[Responsibility]] = {c.id: [] for c in self.categories}
+        for r in self.responsibilities:
+            rows[r.category].append(r)
+        return tuple((c, tuple(rows[c.id])) for c in self.categories)
+
+    def overdue(self, today: dt.date) -> tuple[Responsibility, ...]:
+        """Rows whose review is older than ``review_interval_days`` (or never reviewed)."""
+        if self.review_interval_days is None:
+            return ()
+        limit = dt.timedelta(days=self.review_interval_days)
+        return tuple(
+            r for r in self.responsibilities if r.reviewed is None or today - r.reviewed > limit
+        )
