@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
+import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, export, schema
+from . import __version__, commands, export, schema
 from .diagnostics import SrmDataError, SrmInputError
 from .load import load_model
 from .model import Srm
@@ -34,6 +36,11 @@ def _write(text: str, out: str | None) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+def add_file_argument(p: argparse.ArgumentParser) -> None:
+    """The optional FILE argument every command that reads data takes."""
+    _add_file(p)
 
 
 def _load(args: argparse.Namespace) -> Srm:
@@ -125,16 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     p.set_defaults(handler=cmd_schema)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub, fmt)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub, fmt)
     return parser
-
-
-_EXTRA_COMMANDS: list[
-    Callable[
-        [argparse._SubParsersAction[argparse.ArgumentParser], type[argparse.HelpFormatter]], None
-    ]
-] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,115 @@
+"""MkDocs hook: adapts build events to the srm_handbook core. No logic lives here.
+
+Registered in mkdocs.yml under ``hooks:``. Reads the data at build time (so ``mkdocs
+serve`` picks up edits), adds the generated pages as in-memory files, and swaps in
+their HTML after Markdown, so data text never passes through the site's extensions.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from srm_handbook.diagnostics import SrmDataError
+from srm_handbook.options import DATA_ENV, OptionsError, SrmOptions, parse_options
+from srm_handbook.site import ASSET_DIR, SiteContent, build_content
+from srm_handbook.site_paths import SitePaths
+from srm_handbook.views import GeneratedPage, TocEntry
+
+log = get_plugin_logger("srm")
+
+_state: dict[str, Any] = {}
+
+
+def _data_path(config: MkDocsConfig, options: SrmOptions) -> str:
+    base = os.path.dirname(config.config_file_path or ".")
+    return os.path.join(base, os.environ.get(DATA_ENV) or options.data)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        options = parse_options(config.extra.get("srm"))
+    except OptionsError as exc:
+        raise PluginError(str(exc)) from None
+    _state["options"] = options
+    _state["paths"] = SitePaths(options.prefix, config.use_directory_urls)
+    for name, key in (("srm.css", "extra_css"), ("srm.js", "extra_javascript")):
+        url = options.prefix + ASSET_DIR + name
+        if url not in [str(u) for u in config[key]]:
+            config[key].append(url)
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # Runs before MkDocs cleans site/: invalid data stops the build with site/ untouched.
+    options: SrmOptions = _state["options"]
+    path = _data_path(config, options)
+    shown = os.path.relpath(path)
+    try:
+        content = build_content(path, _state["paths"], display_path=shown)
+    except SrmDataError as exc:
+        for d in exc.diagnostics:
+            log.error(d.format())
+        n = len(exc.diagnostics)
+        raise PluginError(f"{shown}: {n} error{'s' if n != 1 else ''}; nothing was built") from None
+    _state["content"] = content
+    _state["by_src"] = {p.src: p for p in content.pages}
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    content: SiteContent = _state["content"]
+    for page in content.pages:
+        if files.get_file_from_path(page.src) is not None:
+            log.warning("docs/%s is handwritten; it replaces the generated page", page.src)
+            _state["by_src"].pop(page.src)
+            continue
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src, content="", inclusion=inclusion))
+    for path, text in content.files.items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=text))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated: GeneratedPage | None = _state["by_src"].get(page.file.src_uri)
+    if generated is not None:
+        page.meta["title"] = str(escape(generated.title))
+        if not generated.search:
+            page.meta["search"] = {"exclude": True}
+    return markdown
+
+
+def _toc_tokens(entries: tuple[TocEntry, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "level": e.level,
+            "id": e.id,
+            "name": str(escape(e.title)),
+            "html": str(escape(e.title)),
+            "data-toc-label": "",
+            "children": _toc_tokens(e.children),
+        }
+        for e in entries
+    ]
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated: GeneratedPage | None = _state["by_src"].get(page.file.src_uri)
+    if generated is None:
+        return html
+    page.toc = get_toc(_toc_tokens(generated.toc))  # type: ignore[arg-type]
+    return generated.html
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    server.watch(_data_path(config, _state["options"]))
+    return server

@@ -1,0 +1,58 @@
+"""Options of the handbook, read from ``extra: srm:`` in mkdocs.yml (validated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .site_paths import check_prefix
+
+DATA_ENV = "SRM_DATA"
+
+
+class SrmOptions(BaseModel):
+    """``extra: srm:`` in mkdocs.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data: str = Field(
+        default="srm_data.yaml",
+        description="The data file, relative to mkdocs.yml. The SRM_DATA environment "
+        "variable overrides it.",
+    )
+    prefix: str = Field(
+        default="",
+        description="Mount the generated pages under this path, e.g. 'security/srm/'.",
+    )
+    history: bool = Field(
+        default=False, description="Build the 'What changed' page from the data file's git history."
+    )
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        return check_prefix(value)
+
+
+class OptionsError(ValueError):
+    pass
+
+
+def parse_options(raw: Any) -> SrmOptions:
+    """Validate ``extra: srm:``; the messages name the key (``extra.srm.prefix``)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise OptionsError("extra.srm must be a mapping of options")
+    try:
+        return SrmOptions.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in ("extra", "srm", *err["loc"]))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = f"unknown option; known options: {', '.join(SrmOptions.model_fields)}"
+            lines.append(f"{where}: {message}")
+        raise OptionsError("; ".join(lines)) from None

@@ -1,0 +1,74 @@
+"""Where each generated page lives, and relative links between them (site contract)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+_PREFIX = re.compile(r"^([a-z0-9][a-z0-9._-]*/)*$")
+
+
+def check_prefix(prefix: str) -> str:
+    """A mount point such as ``security/srm/``: relative, slash-terminated, no dot-dot."""
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    if not _PREFIX.fullmatch(prefix) or any(part in (".", "..") for part in prefix.split("/")):
+        raise ValueError(
+            f"invalid prefix {prefix!r}: use lower-case path segments like 'security/srm/'"
+        )
+    return prefix
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    prefix: str = ""
+    directory_urls: bool = True
+
+    # Source paths (as MkDocs sees them in docs/), without the prefix.
+    HOME = "index.md"
+    MATRIX = "matrix.md"
+    OVERVIEW = "overview.md"
+    CHANGES = "changes.md"
+    RESPONSIBILITIES = "responsibilities/index.md"
+    CAPABILITIES = "capabilities/index.md"
+    PARTIES = "parties/index.md"
+
+    def src(self, page: str) -> str:
+        return self.prefix + page
+
+    @staticmethod
+    def responsibility(rid: str) -> str:
+        return f"responsibilities/{rid}.md"
+
+    @staticmethod
+    def capability(cid: str) -> str:
+        return f"capabilities/{cid}.md"
+
+    @staticmethod
+    def party(pid: str) -> str:
+        return f"parties/{pid}.md"
+
+    def url(self, page: str) -> str:
+        """The URL of a page (relative to the site root), as MkDocs will publish it."""
+        src = self.prefix + page
+        stem = src[: -len(".md")]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def asset(self, name: str) -> str:
+        """A plain file at the site root level of the SRM (exports, assets)."""
+        return self.prefix + name
+
+    def link(self, from_page: str, to_url: str) -> str:
+        """A link from the page ``from_page`` to the site-root-relative ``to_url``."""
+        here = self.url(from_page)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here)
+        target, _, fragment = to_url.partition("#")
+        rel = posixpath.relpath(target or ".", base or ".")
+        if target.endswith("/") or target == "":
+            rel = "./" if rel == "." else rel + "/"
+        return rel + ("#" + fragment if fragment else "")

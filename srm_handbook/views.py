@@ -1,0 +1,251 @@
+"""Pages of the handbook, rendered from the model by the Jinja templates.
+
+Pure: no MkDocs here. :func:`pages` yields a :class:`GeneratedPage` for every page of
+the site contract; the MkDocs hook adds them to the build and ``srm render`` writes
+them as Markdown files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import export
+from .markdown_text import MarkdownRenderer, plain_text
+from .model import Capability, Duty, Party, Responsibility, Srm
+from .site_paths import SitePaths
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+    """Plain text (escape before use as HTML)."""
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src: str
+    """Path as if in docs/, prefix included, e.g. ``responsibilities/authentication.md``."""
+    title: str
+    """Plain text."""
+    html: str
+    toc: tuple[TocEntry, ...] = ()
+    in_nav: bool = False
+    search: bool = True
+
+
+@dataclass
+class ViewOptions:
+    paths: SitePaths = field(default_factory=SitePaths)
+    today: dt.date = field(default_factory=dt.date.today)
+    history: Any = None
+    """A :class:`srm_handbook.history.History` when the site shows change history."""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("srm_handbook", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def environment() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+class PageContext:
+    """What every template sees: the model, links relative to the current page, helpers."""
+
+    def __init__(self, srm: Srm, options: ViewOptions) -> None:
+        self.srm = srm
+        self.options = options
+        self.paths = options.paths
+        self.md = MarkdownRenderer()
+        self.party_index = {p.id: i for i, p in enumerate(srm.parties)}
+        self.overdue = {r.id for r in srm.overdue(options.today)}
+        self._duties_by_cap: dict[str, list[Duty]] | None = None
+
+    # Links ---------------------------------------------------------------------------
+    def href(self, from_page: str, page: str, fragment: str = "") -> str:
+        url = self.paths.url(page) + (f"#{fragment}" if fragment else "")
+        return self.paths.link(from_page, url)
+
+    def asset_href(self, from_page: str, name: str) -> str:
+        return self.paths.link(from_page, self.paths.asset(name))
+
+    # Cells ---------------------------------------------------------------------------
+    def owners_attr(self, parties: tuple[str, ...]) -> str:
+        return " ".join(parties) if parties else export.NOT_APPLICABLE
+
+    def owners_label(self, parties: tuple[str, ...]) -> str:
+        return "Not applicable" if not parties else export.owners_label(self.srm, parties)
+
+    def cell_kind(self, parties: tuple[str, ...]) -> str:
+        return "na" if not parties else ("sole" if len(parties) == 1 else "shared")
+
+    def cell_class(self, parties: tuple[str, ...]) -> str:
+        kind = self.cell_kind(parties)
+        style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in parties)
+        return f"srm-cell srm-{kind} {style}".strip()
+
+    # Duties ----------------------------------------------------------------------------
+    def duties_for_capability(self, cid: str) -> list[Duty]:
+        if self._duties_by_cap is None:
+            by_cap: dict[str, list[Duty]] = {c.id: [] for c in self.srm.capabilities}
+            for r in self.srm.responsibilities:
+                for d in r.duties:
+                    for c in d.capabilities:
+                        by_cap[c].append(d)
+            self._duties_by_cap = by_cap
+        return self._duties_by_cap[cid]
+
+
+def _render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _party_sections(ctx: PageContext, duties: list[Duty]) -> list[tuple[Party, list[Any]]]:
+    """Duties grouped by party, then by category and responsibility (file order)."""
+    by_party: dict[str, dict[str, list[Duty]]] = {}
+    for d in duties:
+        by_party.setdefault(d.party, {}).setdefault(d.responsibility, []).append(d)
+    out = []
+    for party in ctx.srm.parties:
+        rows_of_party = by_party.get(party.id)
+        if not rows_of_party:
+            continue
+        groups = []
+        for category, rows in ctx.srm.by_category:
+            in_cat = [(r, rows_of_party[r.id]) for r in rows if r.id in rows_of_party]
+            if in_cat:
+                groups.append((category, in_cat))
+        out.append((party, groups))
+    return out
+
+
+def home(ctx: PageContext) -> GeneratedPage:
+    src = ctx.paths.src(SitePaths.HOME)
+    page = SitePaths.HOME
+    html = _render("home.html.j2", c=ctx, page=page)
+    return GeneratedPage(src, ctx.srm.title, html, in_nav=True)
+
+
+def matrix(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.MATRIX
+    html = _render("matrix.html.j2", c=ctx, page=page)
+    toc = tuple(
+        TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
+    )
+    return GeneratedPage(ctx.paths.src(page), "Responsibility matrix", html, toc, True, False)
+
+
+def responsibility(
+    ctx: PageContext, r: Responsibility, prev: Responsibility | None, nxt: Responsibility | None
+) -> GeneratedPage:
+    page = SitePaths.responsibility(r.id)
+    parties = [p for p in ctx.srm.parties if r.duties_of(p.id)]
+    html = _render(
+        "responsibility.html.j2", c=ctx, page=page, r=r, parties=parties, prev=prev, next=nxt
+    )
+    toc = [TocEntry(2, "owners", "Owners")]
+    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p in parties]
+    if r.references:
+        toc.append(TocEntry(2, "references", "References"))
+    return GeneratedPage(ctx.paths.src(page), plain_text(r.name), html, tuple(toc))
+
+
+def responsibilities_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.RESPONSIBILITIES
+    html = _render("responsibilities.html.j2", c=ctx, page=page)
+    toc = tuple(
+        TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
+    )
+    return GeneratedPage(ctx.paths.src(page), "Responsibilities", html, toc, True)
+
+
+def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
+    page = SitePaths.capability(cap.id)
+    sections = _party_sections(ctx, ctx.duties_for_capability(cap.id))
+    html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
+    toc = [TocEntry(2, "owners", "Who owns what")]
+    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} checklist") for p, _ in sections]
+    return GeneratedPage(ctx.paths.src(page), plain_text(cap.name), html, tuple(toc))
+
+
+def capabilities_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.CAPABILITIES
+    html = _render("capabilities.html.j2", c=ctx, page=page)
+    return GeneratedPage(ctx.paths.src(page), "Capabilities", html, in_nav=True)
+
+
+def party(ctx: PageContext, p: Party) -> GeneratedPage:
+    page = SitePaths.party(p.id)
+    duties = [d for r in ctx.srm.responsibilities for d in r.duties_of(p.id)]
+    sections = _party_sections(ctx, duties)
+    groups = sections[0][1] if sections else []
+    html = _render("party.html.j2", c=ctx, page=page, p=p, groups=groups, count=len(duties))
+    toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
+    return GeneratedPage(ctx.paths.src(page), plain_text(p.name), html, toc)
+
+
+def parties_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.PARTIES
+    html = _render("parties.html.j2", c=ctx, page=page)
+    return GeneratedPage(ctx.paths.src(page), "Parties", html, in_nav=True)
+
+
+def overview(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.OVERVIEW
+    html = _render("overview.html.j2", c=ctx, page=page)
+    toc = (
+        TocEntry(2, "matrix", "Matrix"),
+        *(TocEntry(2, f"category-{c.id}", c.name) for c, rows in ctx.srm.by_category if rows),
+    )
+    return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False)
+
+
+def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPage]:
+    """Every generated page of the handbook, in nav order first."""
+    ctx = PageContext(srm, options or ViewOptions())
+    yield home(ctx)
+    yield matrix(ctx)
+    yield responsibilities_index(ctx)
+    yield capabilities_index(ctx)
+    yield parties_index(ctx)
+    yield overview(ctx)
+    rows = srm.responsibilities
+    for i, r in enumerate(rows):
+        yield responsibility(
+            ctx, r, rows[i - 1] if i else None, rows[i + 1] if i + 1 < len(rows) else None
+        )
+    for cap in srm.capabilities:
+        yield capability(ctx, cap)
+    for p in srm.parties:
+        yield party(ctx, p)
+
+
+def exports(srm: Srm) -> dict[str, str]:
+    """Files published beside the pages (site contract): name -> content."""
+    return {"srm.json": export.to_json(srm), "srm.csv": export.to_csv(srm)}
+
+
+__all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]

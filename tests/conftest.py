@@ -1,0 +1,91 @@
+"""Shared test helpers: build real sites with MkDocs into temporary directories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "srm_data.yaml"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    site: Path
+    project: Path
+
+    def page(self, url: str) -> str:
+        """The HTML of a page by its URL path, e.g. ``matrix/``."""
+        path = self.site / url
+        if url == "" or url.endswith("/"):
+            path = path / "index.html"
+        return path.read_text(encoding="utf-8")
+
+
+def make_project(
+    tmp: Path,
+    data: Path | str | None = None,
+    srm_options: dict[str, Any] | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> Path:
+    """A copy of the repository's mkdocs.yml, hooks and docs in ``tmp`` with its own data."""
+    project = tmp / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "docs", project / "docs", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "hooks", project / "hooks", dirs_exist_ok=True)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    if srm_options and srm_options.get("prefix"):
+        config.pop("nav", None)  # the repository's nav names the unprefixed pages
+    if srm_options is not None:
+        config.setdefault("extra", {}).setdefault("srm", {}).update(srm_options)
+    if config_overrides:
+        config.update(config_overrides)
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    target = project / "srm_data.yaml"
+    if data is None:
+        shutil.copy(DATA, target)
+    elif isinstance(data, Path):
+        shutil.copy(data, target)
+    else:
+        target.write_text(data, encoding="utf-8")
+    return project
+
+
+def run_build(project: Path, site: Path | None = None, *extra: str) -> BuildResult:
+    site = site or project / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SRM_DATA", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return BuildResult(proc.returncode, proc.stdout, proc.stderr, site, project)
+
+
+def build_site(tmp: Path, data: Path | str | None = None, **kwargs: Any) -> BuildResult:
+    result = run_build(make_project(tmp, data, **kwargs))
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildResult]:
+    """The handbook built from the bundled srm_data.yaml, once per test session."""
+    yield build_site(tmp_path_factory.mktemp("bundled"))
