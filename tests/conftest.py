@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,3 +92,66 @@ def build_site(tmp: Path, data: Path | str | None = None, **kwargs: Any) -> Buil
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildResult]:
     """The handbook built from the bundled srm_data.yaml, once per test session."""
     yield build_site(tmp_path_factory.mktemp("bundled"))
+
+
+# --- Browser tests: Playwright for Python driving Debian's Chromium -------------------
+
+CHROMIUM = os.environ.get("SRM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on 127.0.0.1; yields the base URL (ending in /)."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (Debian's, installed by `make test`), shared by the session."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_url(bundled_site: BuildResult) -> Iterator[str]:
+    """The bundled handbook served over HTTP."""
+    with serve_directory(bundled_site.site) as url:
+        yield url
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """A git-ignored folder for screenshots and reports produced by tests."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
