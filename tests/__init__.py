@@ -1,0 +1,1 @@
+"""srm-handbook tests (a package so test modules can share helpers)."""

@@ -1,0 +1,173 @@
+"""Building the handbook with MkDocs: options, bad data, the prefix, search, nav, render."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import DATA, FIXTURES, BuildResult, build_site, make_project, run_build
+from .site_html import all_pages, resolve
+
+SEED = FIXTURES / "forge_seed_transcription.yaml"
+
+
+def _broken_links(site: Path) -> list[str]:
+    pages = all_pages(site)
+    broken = []
+    for url, info in pages.items():
+        for href in info.links:
+            target, fragment = resolve(site, url, href)
+            if target is None:
+                continue
+            if not target.exists():
+                broken.append(f"{url} -> {href}")
+            elif fragment and target.suffix == ".html":
+                rel = target.relative_to(site).as_posix()
+                key = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+                if fragment not in pages[key].ids:
+                    broken.append(f"{url} -> {href}")
+    return broken
+
+
+def test_home_page_shows_title_intro_and_last_update(bundled_site: BuildResult) -> None:
+    home = bundled_site.page("")
+    assert '<h1 id="srm-title">Forge shared responsibility model</h1>' in home
+    assert "Building a Forge app brings with it new capabilities" in home
+    assert '<time datetime="2021-02-23">23 February 2021</time>' in home
+    for target in ('href="matrix/"', 'href="capabilities/web-triggers/"', 'href="parties/you/"'):
+        assert target in home
+
+
+def test_page_titles_and_headings(bundled_site: BuildResult) -> None:
+    page = bundled_site.page("responsibilities/sdlc/")
+    assert (
+        "<title>Software development lifecycle (SDLC) activities - Security handbook</title>"
+        in page
+    )
+    assert '<h2 id="party-atlassian">Atlassian&#39;s responsibilities</h2>' in page
+    assert '<h2 id="party-you">Your responsibilities</h2>' in page
+
+
+def test_navigation_stays_small(bundled_site: BuildResult) -> None:
+    page = bundled_site.page("responsibilities/authentication/")
+    nav = page.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert 6 <= len(hrefs) <= 12, hrefs
+    assert not [h for h in hrefs if re.search(r"responsibilities/[a-z0-9-]+/$", h)]
+    assert "Authentication of requests to the app" not in nav
+
+
+def test_search_index_finds_responsibilities_and_duties(bundled_site: BuildResult) -> None:
+    index = json.loads((bundled_site.site / "search" / "search_index.json").read_text("utf-8"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "Tenant safety" in text
+    assert "Reject replayed requests" in text
+    locations = {doc["location"] for doc in index["docs"]}
+    assert not any(loc.startswith("matrix/") for loc in locations), "the big table is not indexed"
+
+
+def test_invalid_data_fails_the_build_with_located_errors_and_keeps_the_site(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path, SEED)
+    site = tmp_path / "published"
+    site.mkdir()
+    (site / "index.html").write_text("the good site", encoding="utf-8")
+    result = run_build(project, site)
+    assert result.returncode != 0
+    errors = re.findall(r"srm_data\.yaml:\d+:\d+: error: .+", result.stderr)
+    assert len(errors) == 8, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the good site"
+
+
+def test_srm_data_environment_variable_overrides_the_path(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    shutil.copy(FIXTURES / "markdown_three_parties.yaml", project / "other.yaml")
+    env = {**os.environ, "SRM_DATA": "other.yaml", "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Payments API SRM" in (project / "site" / "index.html").read_text("utf-8")
+
+
+def test_prefix_mounts_the_srm_inside_a_larger_handbook(tmp_path: Path) -> None:
+    project = make_project(tmp_path, srm_options={"prefix": "security/srm/"})
+    (project / "docs" / "index.md").write_text("# Engineering handbook\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    base = result.site / "security" / "srm"
+    for url in ("matrix", "responsibilities/authentication", "capabilities/ui-kit", "parties/you"):
+        assert (base / url / "index.html").exists(), url
+    assert (base / "srm.json").exists() and (base / "srm.csv").exists()
+    assert not (result.site / "matrix").exists()
+    assert (result.site / "about" / "index.html").exists(), "handwritten pages stay in place"
+    assert _broken_links(result.site) == []
+
+
+def test_plain_html_urls_resolve(tmp_path: Path) -> None:
+    result = build_site(tmp_path, config_overrides={"use_directory_urls": False})
+    assert (result.site / "responsibilities" / "authentication.html").exists()
+    assert _broken_links(result.site) == []
+
+
+def test_options_are_validated(tmp_path: Path) -> None:
+    for options, message in (
+        ({"prefx": "x/"}, "extra.srm.prefx: unknown option"),
+        ({"prefix": "../up/"}, "extra.srm.prefix"),
+    ):
+        project = make_project(
+            tmp_path / message.replace(" ", "_").replace(":", ""), srm_options=options
+        )
+        result = run_build(project)
+        assert result.returncode != 0
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_handwritten_page_is_kept_beside_generated_ones(bundled_site: BuildResult) -> None:
+    assert "About this handbook" in bundled_site.page("about/")
+    assert "Data format" in bundled_site.page("about/")  # nav entry
+
+
+def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    proc = subprocess.run(
+        [sys.executable, "-m", "srm_handbook.cli", "render", "--out", str(out), str(DATA)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    snippet = yaml.safe_load((out / "srm-nav.yml").read_text("utf-8"))
+    config = {"site_name": "Plain", "theme": {"name": "mkdocs"}, **snippet}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    site = tmp_path / "site"
+    matrix = (site / "matrix" / "index.html").read_text("utf-8")
+    cell = 'data-responsibility="authentication" data-capability="web-triggers" data-owners="you"'
+    assert f"<td data-srm-cell {cell}" in matrix
+    assert (site / "srm.json").exists()
+    assert _broken_links(site) == []
