@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -63,12 +62,11 @@ class SitePaths:
         """A plain file at the site root level of the SRM (exports, assets)."""
         return self.prefix + name
 
+    def root(self, from_page: str) -> str:
+        """The relative path from ``from_page`` up to the site root ("" or "../../")."""
+        return "../" * self.url(from_page).count("/")
+
     def link(self, from_page: str, to_url: str) -> str:
-        """A link from the page ``from_page`` to the site-root-relative ``to_url``."""
-        here = self.url(from_page)
-        base = here if here.endswith("/") or here == "" else posixpath.dirname(here)
-        target, _, fragment = to_url.partition("#")
-        rel = posixpath.relpath(target or ".", base or ".")
-        if target.endswith("/") or target == "":
-            rel = "./" if rel == "." else rel + "/"
-        return rel + ("#" + fragment if fragment else "")
+        """A link from the page ``from_page`` to the site-root-relative ``to_url``: up to
+        the root, then down (cheap, and the same for every page at the same depth)."""
+        return self.root(from_page) + to_url or "./"
