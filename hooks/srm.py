@@ -13,14 +13,20 @@ from typing import Any
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from srm_handbook.diagnostics import SrmDataError
 from srm_handbook.options import DATA_ENV, OptionsError, SrmOptions, parse_options
-from srm_handbook.site import ASSET_DIR, SiteContent, build_content
+from srm_handbook.site import (
+    ASSET_DIR,
+    SiteContent,
+    add_to_search_index,
+    build_content,
+    search_documents,
+)
 from srm_handbook.site_paths import SitePaths
 from srm_handbook.views import GeneratedPage, TocEntry
 
@@ -83,8 +89,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     generated: GeneratedPage | None = _state["by_src"].get(page.file.src_uri)
     if generated is not None:
         page.meta["title"] = str(escape(generated.title))
-        if not generated.search:
-            page.meta["search"] = {"exclude": True}
+        # Indexed from the model in on_post_build, not by parsing (large) HTML.
+        page.meta["search"] = {"exclude": True}
     return markdown
 
 
@@ -108,6 +114,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     page.toc = get_toc(_toc_tokens(generated.toc))  # type: ignore[arg-type]
     return generated.html
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    content: SiteContent = _state["content"]
+    add_to_search_index(config.site_dir, search_documents(content, _state["paths"]))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

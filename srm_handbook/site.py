@@ -7,11 +7,14 @@ page is made.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import logging
 import os
 import time
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from .load import load_model
 from .model import Srm
@@ -73,3 +76,34 @@ def build_content(
         timings["render"],
     )
     return SiteContent(srm, generated, files, timings)
+
+
+def search_documents(content: SiteContent, paths: SitePaths) -> list[dict[str, str]]:
+    """Search index documents for the generated pages, in the shape of Material's
+    ``search/search_index.json`` (``location``, ``title``, ``text``; HTML-escaped)."""
+    docs = []
+    for page in content.pages:
+        url = paths.url(page.src.removeprefix(paths.prefix))
+        for entry in page.search_entries:
+            docs.append(
+                {
+                    "location": url + (f"#{entry.fragment}" if entry.fragment else ""),
+                    "title": html.escape(entry.title, quote=False),
+                    "text": html.escape(entry.text, quote=False),
+                }
+            )
+    return docs
+
+
+def add_to_search_index(site_dir: str | os.PathLike[str], docs: list[dict[str, str]]) -> bool:
+    """Append ``docs`` to the site's ``search/search_index.json``; False if there is none
+    (search disabled). Written to a temporary file and renamed into place."""
+    path = Path(site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return False
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"].extend(docs)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+    return True

@@ -31,6 +31,19 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
+class SearchEntry:
+    """One search result: a section of a page. Plain text (escape before use as HTML)."""
+
+    fragment: str
+    title: str
+    text: str
+
+
+def _entry(fragment: str, title: str, *texts: str | None) -> SearchEntry:
+    return SearchEntry(fragment, plain_text(title), plain_text(" ".join(t for t in texts if t)))
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
     src: str
     """Path as if in docs/, prefix included, e.g. ``responsibilities/authentication.md``."""
@@ -40,6 +53,10 @@ class GeneratedPage:
     toc: tuple[TocEntry, ...] = ()
     in_nav: bool = False
     search: bool = True
+    """Whether a search engine parsing the HTML should index it (``srm render``)."""
+    search_entries: tuple[SearchEntry, ...] = ()
+    """What the handbook's search finds on this page, built from the model (the hook
+    adds these to the index instead of having the search plugin parse large pages)."""
 
 
 @dataclass
@@ -146,7 +163,8 @@ def home(ctx: PageContext) -> GeneratedPage:
     src = ctx.paths.src(SitePaths.HOME)
     page = SitePaths.HOME
     html = _render("home.html.j2", c=ctx, page=page)
-    return GeneratedPage(src, ctx.srm.title, html, in_nav=True)
+    entries = (_entry("", ctx.srm.title, ctx.srm.intro),)
+    return GeneratedPage(src, ctx.srm.title, html, in_nav=True, search_entries=entries)
 
 
 def matrix(ctx: PageContext) -> GeneratedPage:
@@ -155,7 +173,10 @@ def matrix(ctx: PageContext) -> GeneratedPage:
     toc = tuple(
         TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
     )
-    return GeneratedPage(ctx.paths.src(page), "Responsibility matrix", html, toc, True, False)
+    entries = (_entry("", "Responsibility matrix", "Who owns each responsibility"),)
+    return GeneratedPage(
+        ctx.paths.src(page), "Responsibility matrix", html, toc, True, False, entries
+    )
 
 
 def responsibility(
@@ -170,7 +191,18 @@ def responsibility(
     toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p in parties]
     if r.references:
         toc.append(TocEntry(2, "references", "References"))
-    return GeneratedPage(ctx.paths.src(page), plain_text(r.name), html, tuple(toc))
+    entries = [_entry("", r.name, ctx.srm.category[r.category].name, r.description)]
+    entries += [
+        _entry(
+            f"party-{p.id}",
+            f"{p.possessive} responsibilities",
+            *(d.text for d in r.duties_of(p.id)),
+        )
+        for p in parties
+    ]
+    return GeneratedPage(
+        ctx.paths.src(page), plain_text(r.name), html, tuple(toc), search_entries=tuple(entries)
+    )
 
 
 def responsibilities_index(ctx: PageContext) -> GeneratedPage:
@@ -179,7 +211,14 @@ def responsibilities_index(ctx: PageContext) -> GeneratedPage:
     toc = tuple(
         TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
     )
-    return GeneratedPage(ctx.paths.src(page), "Responsibilities", html, toc, True)
+    entries = tuple(
+        _entry(f"category-{cat.id}", cat.name, cat.description)
+        for cat, rows in ctx.srm.by_category
+        if rows
+    )
+    return GeneratedPage(
+        ctx.paths.src(page), "Responsibilities", html, toc, True, search_entries=entries
+    )
 
 
 def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
@@ -188,13 +227,19 @@ def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
     html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
     toc = [TocEntry(2, "owners", "Who owns what")]
     toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} checklist") for p, _ in sections]
-    return GeneratedPage(ctx.paths.src(page), plain_text(cap.name), html, tuple(toc))
+    entries = (_entry("", cap.name, cap.status, cap.description),)
+    return GeneratedPage(
+        ctx.paths.src(page), plain_text(cap.name), html, tuple(toc), search_entries=entries
+    )
 
 
 def capabilities_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.CAPABILITIES
     html = _render("capabilities.html.j2", c=ctx, page=page)
-    return GeneratedPage(ctx.paths.src(page), "Capabilities", html, in_nav=True)
+    entries = (_entry("", "Capabilities", *(c.name for c in ctx.srm.capabilities)),)
+    return GeneratedPage(
+        ctx.paths.src(page), "Capabilities", html, in_nav=True, search_entries=entries
+    )
 
 
 def party(ctx: PageContext, p: Party) -> GeneratedPage:
@@ -204,13 +249,15 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
     groups = sections[0][1] if sections else []
     html = _render("party.html.j2", c=ctx, page=page, p=p, groups=groups, count=len(duties))
     toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
-    return GeneratedPage(ctx.paths.src(page), plain_text(p.name), html, toc)
+    entries = (_entry("", p.name, p.description),)
+    return GeneratedPage(ctx.paths.src(page), plain_text(p.name), html, toc, search_entries=entries)
 
 
 def parties_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.PARTIES
     html = _render("parties.html.j2", c=ctx, page=page)
-    return GeneratedPage(ctx.paths.src(page), "Parties", html, in_nav=True)
+    entries = (_entry("", "Parties", *(p.name for p in ctx.srm.parties)),)
+    return GeneratedPage(ctx.paths.src(page), "Parties", html, in_nav=True, search_entries=entries)
 
 
 def overview(ctx: PageContext) -> GeneratedPage:
@@ -220,7 +267,8 @@ def overview(ctx: PageContext) -> GeneratedPage:
         TocEntry(2, "matrix", "Matrix"),
         *(TocEntry(2, f"category-{c.id}", c.name) for c, rows in ctx.srm.by_category if rows),
     )
-    return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False)
+    entries = (_entry("", "One-page view", ctx.srm.title),)
+    return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False, entries)
 
 
 def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPage]:

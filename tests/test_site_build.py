@@ -69,8 +69,13 @@ def test_search_index_finds_responsibilities_and_duties(bundled_site: BuildResul
     text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
     assert "Tenant safety" in text
     assert "Reject replayed requests" in text
-    locations = {doc["location"] for doc in index["docs"]}
-    assert not any(loc.startswith("matrix/") for loc in locations), "the big table is not indexed"
+    matrix = [doc for doc in index["docs"] if doc["location"].startswith("matrix/")]
+    assert [doc["title"] for doc in matrix] == ["Responsibility matrix"]
+    assert "Atlassian &amp; You" not in matrix[0]["text"], "the big table is not indexed"
+    duty = next(doc for doc in index["docs"] if "Reject replayed requests" in doc["text"])
+    assert duty["location"] == "responsibilities/authentication/#party-you"
+    assert duty["title"] == "Your responsibilities"
+    assert "About this handbook" in text, "handwritten pages are still indexed"
 
 
 def test_invalid_data_fails_the_build_with_located_errors_and_keeps_the_site(
