@@ -60,7 +60,13 @@ def on_pre_build(config: MkDocsConfig) -> None:
     path = _data_path(config, options)
     shown = os.path.relpath(path)
     try:
-        content = build_content(path, _state["paths"], display_path=shown)
+        content = build_content(
+            path,
+            _state["paths"],
+            display_path=shown,
+            history=options.history,
+            history_limit=options.history_limit,
+        )
     except SrmDataError as exc:
         for d in exc.diagnostics:
             log.error(d.format())
@@ -79,9 +85,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             continue
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src, content="", inclusion=inclusion))
+    # Exports, assets and alias redirects never replace a file or page of docs/ that
+    # publishes to the same path (e.g. a handwritten responsibilities/<alias>.md).
+    taken = {f.dest_uri for f in files}
     for path, text in content.files.items():
-        if files.get_file_from_path(path) is None:
-            files.append(File.generated(config, path, content=text))
+        if files.get_file_from_path(path) is not None or path in taken:
+            log.info("docs/ already publishes %s; the generated file is not written", path)
+            continue
+        files.append(File.generated(config, path, content=text))
     return files
 
 

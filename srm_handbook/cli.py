@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import os
@@ -54,7 +55,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     duties = sum(len(r.duties) for r in srm.responsibilities)
     if not args.quiet:
         print(f"{args.file}: valid: {rows} responsibilities, {cells} cells, {duties} duties")
-    return EXIT_OK
+    if not (args.stale or args.fail_on_stale):
+        return EXIT_OK
+    from .review import stale_warnings
+
+    today = args.today or dt.date.today()
+    if srm.review_interval_days is None:
+        if not args.quiet:
+            print(f"{args.file}: no review_interval_days: review dates are not checked")
+        return EXIT_OK
+    warnings = stale_warnings(srm, args.file, today)
+    for w in warnings:
+        print(w.format())
+    n = len(warnings)
+    found = f"{n} review warning{'s' if n != 1 else ''}" if n else "no reviews overdue"
+    if warnings or not args.quiet:
+        print(
+            f"{args.file}: {found} (review_interval_days: {srm.review_interval_days}, "
+            f"as of {today.isoformat()})"
+        )
+    return EXIT_INVALID if warnings and args.fail_on_stale else EXIT_OK
+
+
+def _iso_date(value: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -99,12 +129,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the data file against the format and its consistency rules",
         description="Check FILE against the srm_data.yaml format and its consistency rules. "
         "Prints every problem as FILE:LINE:COLUMN: error: MESSAGE.\n"
-        "Exit 0 valid, 1 invalid, 2 usage or I/O error.",
-        epilog="Example:\n  srm validate srm_data.yaml",
+        "With --stale, also lists the responsibilities due for review as "
+        "FILE:LINE:COLUMN: warning: MESSAGE (when review_interval_days is set: a row never "
+        "reviewed, or reviewed more than that many days ago, or a reviewed date in the "
+        "future); they are warnings unless --fail-on-stale.\n"
+        "Exit 0 valid, 1 invalid (or stale with --fail-on-stale), 2 usage or I/O error.",
+        epilog="Examples:\n  srm validate srm_data.yaml\n  srm validate --stale\n"
+        "  srm validate --fail-on-stale --today 2025-01-01",
         formatter_class=fmt,
     )
     _add_file(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
+    p.add_argument(
+        "--stale", action="store_true", help="list responsibilities whose review is overdue"
+    )
+    p.add_argument(
+        "--fail-on-stale",
+        action="store_true",
+        help="like --stale, and exit 1 when any review is overdue",
+    )
+    p.add_argument(
+        "--today",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="check the review dates as of this day instead of today",
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser(

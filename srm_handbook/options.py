@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .history import DEFAULT_LIMIT, MAX_LIMIT
 from .site_paths import check_prefix
 
 DATA_ENV = "SRM_DATA"
@@ -26,7 +27,15 @@ class SrmOptions(BaseModel):
         description="Mount the generated pages under this path, e.g. 'security/srm/'.",
     )
     history: bool = Field(
-        default=False, description="Build the 'What changed' page from the data file's git history."
+        default=True,
+        description="Build the 'What changed' page and the 'last changed' dates from the data "
+        "file's git history (outside git the page says there is none).",
+    )
+    history_limit: int = Field(
+        default=DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description="How many of the latest commits that changed the data file to show.",
     )
 
     @field_validator("prefix")

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .history import DEFAULT_LIMIT, History, load_history
 from .load import load_model
+from .markdown_text import plain_text
 from .model import Srm
 from .site_paths import SitePaths
-from .views import GeneratedPage, ViewOptions, exports, pages
+from .views import GeneratedPage, ViewOptions, environment, exports, pages
 
 log = logging.getLogger("mkdocs.srm")
 
@@ -49,33 +51,81 @@ def build_content(
     paths: SitePaths | None = None,
     today: dt.date | None = None,
     display_path: str | None = None,
+    history: bool = False,
+    history_limit: int = DEFAULT_LIMIT,
 ) -> SiteContent:
-    """Load and validate the data, then render every page. Raises SrmDataError."""
+    """Load and validate the data, then render every page. Raises SrmDataError.
+
+    With ``history``, the "What changed" page and the "last changed" dates come from the
+    data file's git history (see :mod:`srm_handbook.history`); without it the page says
+    that history is turned off."""
     paths = paths or SitePaths()
+    today = today or dt.date.today()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     srm = load_model(data_path, display=display_path)
     timings["load"] = time.perf_counter() - start
 
-    hist = None  # change history: see issue 7
+    hist: History | None = None
+    if history:
+        mark = time.perf_counter()
+        hist = load_history(data_path, srm, limit=history_limit, today=today)
+        timings["history"] = time.perf_counter() - mark
+        if hist.message:
+            log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
-    options = ViewOptions(paths=paths, today=today or dt.date.today(), history=hist)
+    options = ViewOptions(paths=paths, today=today, history=hist)
     generated = list(pages(srm, options))
     timings["render"] = time.perf_counter() - mark
 
     files = {paths.asset(name): text for name, text in exports(srm).items()}
     for name in ASSETS:
         files[paths.asset(ASSET_DIR + name)] = asset_text(name)
+    published = {_published_file(paths, p.src.removeprefix(paths.prefix)) for p in generated}
+    for path, text in redirects(srm, paths).items():
+        if path not in published and path not in files:  # e.g. an alias named "index"
+            files[path] = text
     log.info(
-        "srm: %d responsibilities x %d capabilities (%d cells), %d pages; load %.2fs, render %.2fs",
+        "srm: %d responsibilities x %d capabilities (%d cells), %d pages; load %.2fs, "
+        "history %.2fs, render %.2fs",
         len(srm.responsibilities),
         len(srm.capabilities),
         len(srm.responsibilities) * len(srm.capabilities),
         len(generated),
         timings["load"],
+        timings.get("history", 0.0),
         timings["render"],
     )
     return SiteContent(srm, generated, files, timings)
+
+
+def _published_file(paths: SitePaths, page: str) -> str:
+    """The file MkDocs writes for a page (``.../index.html`` with directory URLs)."""
+    url = paths.url(page)
+    return url + "index.html" if url.endswith("/") or url == "" else url
+
+
+def redirect_path(paths: SitePaths, alias: str) -> str:
+    """Where the redirect page of an alias is published: the file MkDocs would write for a
+    page ``responsibilities/<alias>.md`` (``.../<alias>/index.html``, or ``<alias>.html``
+    without directory URLs), prefix included."""
+    return _published_file(paths, SitePaths.responsibility(alias))
+
+
+def redirects(srm: Srm, paths: SitePaths) -> dict[str, str]:
+    """A redirect page for every alias: published path -> HTML. Each sends the reader to
+    the live responsibility page (keeping any #fragment), without JavaScript too."""
+    template = environment().get_template("redirect.html.j2")
+    out: dict[str, str] = {}
+    for r in srm.responsibilities:
+        for alias in r.aliases:
+            target = paths.link(
+                SitePaths.responsibility(alias), paths.url(SitePaths.responsibility(r.id))
+            )
+            out[redirect_path(paths, alias)] = template.render(
+                title=plain_text(r.name), target=target, alias=alias
+            )
+    return out
 
 
 def search_documents(content: SiteContent, paths: SitePaths) -> list[dict[str, str]]:

@@ -271,6 +271,21 @@ def overview(ctx: PageContext) -> GeneratedPage:
     return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False, entries)
 
 
+def changes(ctx: PageContext) -> GeneratedPage:
+    """The "What changed" page: the data file's git history (srm_handbook.history)."""
+    page = SitePaths.CHANGES
+    history = ctx.options.history
+    html = _render("changes.html.j2", c=ctx, page=page, h=history)
+    toc: tuple[TocEntry, ...] = ()
+    entries = [_entry("", "What changed", "Change history of the model, newest first")]
+    if history is not None:
+        toc = tuple(TocEntry(2, e.anchor, e.title) for e in history.entries)
+        entries += [_entry(e.anchor, e.title, e.summary) for e in history.entries]
+    return GeneratedPage(
+        ctx.paths.src(page), "What changed", html, toc, True, False, tuple(entries)
+    )
+
+
 def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPage]:
     """Every generated page of the handbook, in nav order first."""
     ctx = PageContext(srm, options or ViewOptions())
@@ -280,6 +295,7 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
     yield capabilities_index(ctx)
     yield parties_index(ctx)
     yield overview(ctx)
+    yield changes(ctx)
     rows = srm.responsibilities
     for i, r in enumerate(rows):
         yield responsibility(

@@ -181,4 +181,4 @@ def test_nothing_is_written_into_docs(built: Built) -> None:
     docs = sorted(
         p.relative_to(result.project).as_posix() for p in (result.project / "docs").rglob("*")
     )
-    assert docs == ["docs/about.md", "docs/data-format.md"]
+    assert docs == ["docs/about.md", "docs/data-format.md", "docs/publishing.md"]

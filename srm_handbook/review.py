@@ -1,0 +1,64 @@
+"""Review dates: which responsibilities are due for review (``srm validate --stale``).
+
+A row is overdue when ``review_interval_days`` is set and either it has no ``reviewed``
+date (it was never reviewed) or more than that many days have passed since its
+``reviewed`` date (see :meth:`srm_handbook.model.Srm.overdue`). A ``reviewed`` date in the
+future is reported too: it would hide a row from review for longer than intended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from . import strict_yaml
+from .diagnostics import Diagnostic
+from .model import Srm
+
+
+def stale_warnings(
+    srm: Srm, path: str | os.PathLike[str], today: dt.date, shown: str | None = None
+) -> list[Diagnostic]:
+    """One located warning per overdue row (or future review date), in file order.
+    ``path`` is read again for the positions; ``shown`` is the path printed."""
+    if srm.review_interval_days is None:
+        return []
+    interval = srm.review_interval_days
+    overdue = {r.id for r in srm.overdue(today)}
+    future = {r.id for r in srm.responsibilities if r.reviewed and r.reviewed > today}
+    if not overdue and not future:
+        return []
+    shown = shown or os.fspath(path)
+    positions: strict_yaml.Positions | None = None
+    try:
+        with open(path, "rb") as fh:
+            text, _ = strict_yaml.decode(fh.read())
+        positions = strict_yaml.parse(text).positions
+    except OSError:
+        positions = None
+    out = []
+    for r in srm.responsibilities:
+        if r.id not in overdue and r.id not in future:
+            continue
+        where = ("responsibilities", r.id, "reviewed")
+        if r.reviewed is None:
+            message = (
+                f"review overdue: {r.name!r} ({r.id}) has never been reviewed; "
+                f"review_interval_days is {interval}: add reviewed: YYYY-MM-DD once it is"
+            )
+            line, col = positions.of_key(where[:2]) if positions else (1, 1)
+        elif r.id in future:
+            message = (
+                f"{r.name!r} ({r.id}) has a reviewed date in the future ({r.reviewed}); "
+                f"today is {today}"
+            )
+            line, col = positions.of_value(where) if positions else (1, 1)
+        else:
+            days = (today - r.reviewed).days
+            message = (
+                f"review overdue: {r.name!r} ({r.id}) was last reviewed on {r.reviewed}, "
+                f"{days} days ago; review_interval_days is {interval}"
+            )
+            line, col = positions.of_value(where) if positions else (1, 1)
+        out.append(Diagnostic(shown, line, col, message, severity="warning"))
+    return out
