@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Characters that end a line for str.splitlines() and many tools: escaped in messages (which
+# quote user text, e.g. a party name) so that every problem stays on one line.
+_ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -17,7 +21,8 @@ class Diagnostic:
     severity: str = "error"
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        message = self.message.translate(_ONE_LINE)
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {message}"
 
 
 class SrmDataError(Exception):

@@ -27,7 +27,8 @@ def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
     hint = did_you_mean(word, choices)
     if not hint and choices:
         shown = ", ".join(choices[:8]) + (", ..." if len(choices) > 8 else "")
-        hint = f"; declared {kind}s: {shown}"
+        plural = {"party": "parties", "capability": "capabilities", "category": "categories"}
+        hint = f"; declared {plural.get(kind, kind + 's')}: {shown}"
     return f"unknown {kind} {word!r}{hint}"
 
 

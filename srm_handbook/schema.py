@@ -56,7 +56,7 @@ def _check_url(value: str) -> str:
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value)
     if scheme is None or scheme.group(1).lower() not in ALLOWED_URL_SCHEMES:
         raise ValueError("must be an absolute http, https or mailto URL")
-    if any(ch.isspace() or ord(ch) < 0x20 for ch in value):
+    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in value):
         raise ValueError("must not contain spaces or control characters")
     if scheme.group(1).lower() in ("http", "https") and not re.match(
         r"^https?://[^/?#]+", value, re.IGNORECASE
@@ -124,7 +124,12 @@ def _owners_to_list(value: Any) -> Any:
     if isinstance(value, str):
         return [] if value == NOT_APPLICABLE else [value]
     if isinstance(value, list) and NOT_APPLICABLE in value:
-        raise ValueError("'n/a' stands alone; it cannot be combined with parties")
+        raise ValueError("combines 'n/a' with parties; 'n/a' stands alone")
+    if value == []:
+        raise ValueError(
+            "is an empty list: name the owning party, list the parties that share it, "
+            "or write n/a (rule 5)"
+        )
     return value
 
 
@@ -132,7 +137,7 @@ def _unique(value: list[str]) -> list[str]:
     seen: set[str] = set()
     for item in value:
         if item in seen:
-            raise ValueError(f"{item!r} is listed twice")
+            raise ValueError(f"lists {item!r} twice")
         seen.add(item)
     return value
 
@@ -171,6 +176,13 @@ class Responsibility(_Strict):
     reviewed: dt.date | None = Field(
         default=None, description="When this row was last reviewed (YYYY-MM-DD)."
     )
+
+    @field_validator("reviewed", mode="before")
+    @classmethod
+    def _iso_reviewed(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("must be a date written YYYY-MM-DD")
+        return value
 
 
 class SrmDocument(_Strict):
@@ -214,9 +226,7 @@ class DocumentHeader(SrmDocument):
     """The document with rows left unchecked, so each row can be validated on its own
     and one bad row does not hide the problems of the others."""
 
-    responsibilities: Annotated[
-        dict[Id, Any], Field(min_length=1, max_length=MAX_ROWS)
-    ]
+    responsibilities: Annotated[dict[Id, Any], Field(min_length=1, max_length=MAX_ROWS)]
 
 
 def _drop_null(node: Any) -> Any:

@@ -112,6 +112,12 @@ def _syntax_problem(text: str, exc: yaml.YAMLError) -> Problem:
     index = getattr(mark, "index", None)
     if index is not None and 0 <= index < len(text) and text[index] == "\t":
         return Problem(line, col, "tab character: YAML indentation must use spaces")
+    if index is not None and index >= len(text) > 0 and col == 1 and line > 1:
+        # libyaml puts the end of a file without a final line break on a line after the
+        # last one; point at the end of the last line instead.
+        last_break = max(text.rfind(ch) for ch in "\n\r\x85\u2028\u2029")
+        if last_break < len(text) - 1:
+            line, col = line - 1, len(text) - last_break
     message = f"YAML syntax: {problem}"
     if context:
         message += f" ({context})"
@@ -121,50 +127,51 @@ def _syntax_problem(text: str, exc: yaml.YAMLError) -> Problem:
 def parse(text: str) -> StrictYaml:
     """Parse one YAML document from ``text`` strictly (see the module docstring)."""
     positions = Positions()
+    values, keys = positions.values, positions.keys
     problems: list[Problem] = []
     stack: list[_Frame] = []
     root: Any = None
     have_root = False
     documents = 0
 
+    def set_key(top: _Frame, key: Any, mark: Mark, plain: bool) -> None:
+        top.key_mark = mark
+        top.key_ok = False
+        if not isinstance(key, str):
+            problems.append(Problem(*mark, "a key must be plain text, not a list or mapping"))
+            top.key = ""
+        elif key == "<<" and plain:
+            problems.append(Problem(*mark, "merge keys (<<) are not allowed; write the keys out"))
+            top.key = key
+        elif key in top.container:
+            first = keys.get((*top.path, key), mark)
+            problems.append(
+                Problem(*mark, f"duplicate key {key!r} (first defined at line {first[0]})")
+            )
+            top.key = key
+        else:
+            top.key, top.key_ok = key, True
+
     def attach(value: Any, mark: Mark, plain: bool) -> None:
         nonlocal root, have_root
         if not stack:
             root, have_root = value, True
-            positions.values[()] = mark
+            values[()] = mark
             return
         top = stack[-1]
         if not top.is_map:
             path = (*top.path, len(top.container))
             top.container.append(value)
-            positions.values[path] = mark
-            return
-        if top.key is None:
-            top.key_mark = mark
-            top.key_ok = False
-            if not isinstance(value, str):
-                problems.append(Problem(*mark, "a key must be plain text, not a list or mapping"))
-                top.key = ""
-            elif value == "<<" and plain:
-                problems.append(
-                    Problem(*mark, "merge keys (<<) are not allowed; write the keys out")
-                )
-                top.key = value
-            elif value in top.container:
-                first = positions.keys.get((*top.path, value), mark)
-                problems.append(
-                    Problem(*mark, f"duplicate key {value!r} (first defined at line {first[0]})")
-                )
-                top.key = value
-            else:
-                top.key, top.key_ok = value, True
-            return
-        if top.key_ok:
-            path = (*top.path, top.key)
-            top.container[top.key] = value
-            positions.values[path] = mark
-            positions.keys[path] = top.key_mark
-        top.key = None
+            values[path] = mark
+        elif top.key is None:
+            set_key(top, value, mark, plain)
+        else:
+            if top.key_ok:
+                path = (*top.path, top.key)
+                top.container[top.key] = value
+                values[path] = mark
+                keys[path] = top.key_mark
+            top.key = None
 
     def child_path() -> Path:
         if not stack:
@@ -176,47 +183,78 @@ def parse(text: str) -> StrictYaml:
             return (*top.path, "<key>")
         return (*top.path, top.key)
 
+    # The loop is the hot path of loading (one turn per YAML event): scalars, by far the
+    # most frequent events, are attached inline; everything else goes through attach().
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
         event: Any
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-            start = event.start_mark
-            mark = (start.line + 1, start.column + 1)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    problems.append(
-                        Problem(*mark, "multiple YAML documents (---) are not allowed; use one")
-                    )
-                    break
-                continue
-            anchor = getattr(event, "anchor", None)
-            if kind is yaml.AliasEvent:
-                problems.append(
-                    Problem(*mark, f"aliases (*{anchor}) are not allowed; write the value out")
-                )
-                attach(None, mark, False)
-                continue
-            if anchor is not None:
-                problems.append(Problem(*mark, f"anchors (&{anchor}) are not allowed"))
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                problems.append(Problem(*mark, f"explicit tags ({tag}) are not allowed"))
-            if kind is yaml.ScalarEvent:
-                attach(event.value, mark, not event.style)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if kind is scalar_event:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                if event.anchor is not None:
+                    problems.append(Problem(*mark, f"anchors (&{event.anchor}) are not allowed"))
+                if event.tag is not None:
+                    problems.append(Problem(*mark, f"explicit tags ({event.tag}) are not allowed"))
+                if not stack:
+                    attach(event.value, mark, not event.style)
+                    continue
+                top = stack[-1]
+                if not top.is_map:
+                    container = top.container
+                    values[(*top.path, len(container))] = mark
+                    container.append(event.value)
+                elif top.key is None:
+                    set_key(top, event.value, mark, not event.style)
+                else:
+                    if top.key_ok:
+                        path = (*top.path, top.key)
+                        top.container[top.key] = event.value
+                        values[path] = mark
+                        keys[path] = top.key_mark
+                    top.key = None
+            elif kind in collection_end:
+                frame = stack.pop()
+                attach(frame.container, frame.mark, False)
+            elif kind is mapping_start or kind is sequence_start:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                if event.anchor is not None:
+                    problems.append(Problem(*mark, f"anchors (&{event.anchor}) are not allowed"))
+                if event.tag is not None:
+                    problems.append(Problem(*mark, f"explicit tags ({event.tag}) are not allowed"))
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         Problem(*mark, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")
                     )
                     break
-                container: Any = {} if kind is yaml.MappingStartEvent else []
-                stack.append(_Frame(container, child_path(), mark))
-            else:  # MappingEndEvent, SequenceEndEvent
-                frame = stack.pop()
-                attach(frame.container, frame.mark, False)
+                new: Any = {} if kind is mapping_start else []
+                stack.append(_Frame(new, child_path(), mark))
+            elif kind is alias_event:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                problems.append(
+                    Problem(
+                        *mark, f"aliases (*{event.anchor}) are not allowed; write the value out"
+                    )
+                )
+                attach(None, mark, False)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    start = event.start_mark
+                    problems.append(
+                        Problem(
+                            start.line + 1,
+                            start.column + 1,
+                            "multiple YAML documents (---) are not allowed; use one",
+                        )
+                    )
+                    break
+            # StreamStartEvent, StreamEndEvent, DocumentEndEvent: nothing to do.
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(text, exc))
         return StrictYaml(None, positions, problems)
