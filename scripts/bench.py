@@ -149,7 +149,9 @@ def floor_pages(srm: Srm) -> dict[str, str]:
 def our_nav() -> list[dict[str, str]]:
     repo_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     nav = [
-        e for e in repo_config["nav"] if list(e.values())[0] not in ("about.md", "data-format.md")
+        e
+        for e in repo_config["nav"]
+        if next(iter(e.values())) not in ("about.md", "data-format.md")
     ]
     return nav
 
@@ -292,7 +294,7 @@ def bench(
 
 def table(rows: list[dict[str, Any]], runs: int) -> str:
     def f(v: float | None, fmt: str = "{:.2f}") -> str:
-        return "–" if v is None else fmt.format(v)
+        return "-" if v is None else fmt.format(v)
 
     out = [
         "| size | rows x caps | ours (s) | naive (s) | floor (s) | ours/naive | ours/floor "
@@ -301,18 +303,19 @@ def table(rows: list[dict[str, Any]], runs: int) -> str:
     ]
     for r in rows:
         m = r["median"]
-        out.append(
-            f"| {r['size']} | {r['shape']} | {f(m['ours'])} | {f(m.get('naive'))} | {f(m['floor'])} "
-            f"| {f(r['ours_naive'])} | {f(r['ours_floor'])} | {f(r['own_share'] and r['own_share'] * 100, '{:.1f} %')} "
-            f"| {f(r['load_s'])} | {f(r['maxrss_mb'], '{:.0f}')} | {f(r['site_mb'], '{:.1f}')} "
-            f"| {f(r['largest_page_mb'], '{:.2f}')} | {r['pages']} |"
-        )
+        share = r["own_share"] * 100 if r["own_share"] is not None else None
+        cells = [
+            r["size"], r["shape"], f(m["ours"]), f(m.get("naive")), f(m["floor"]),
+            f(r["ours_naive"]), f(r["ours_floor"]), f(share, "{:.1f} %"), f(r["load_s"]),
+            f(r["maxrss_mb"], "{:.0f}"), f(r["site_mb"], "{:.1f}"),
+            f(r["largest_page_mb"], "{:.2f}"), str(r["pages"]),
+        ]  # fmt: skip
+        out.append("| " + " | ".join(cells) + " |")
     ratios = [r for r in rows if r["size"] in ("L", "XL")]
     if len(ratios) == 2:
         out.append("")
-        out.append(
-            f"XL/L build time (ours): {ratios[1]['median']['ours'] / ratios[0]['median']['ours']:.1f}x"
-        )
+        growth = ratios[1]["median"]["ours"] / ratios[0]["median"]["ours"]
+        out.append(f"XL/L build time (ours): {growth:.1f}x")
     out.append("")
     out.append(f"Medians of {runs} alternating runs per kind; each build in its own process.")
     return "\n".join(out)
@@ -345,8 +348,8 @@ def main() -> int:
         [
             "# Build benchmarks",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}.",
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}.",
             f"Command: `{command}`",
             "",
             table(rows, args.runs),
