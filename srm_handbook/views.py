@@ -8,12 +8,12 @@ them as Markdown files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import export
 from .markdown_text import MarkdownRenderer, plain_text
@@ -100,6 +100,13 @@ class PageContext:
         self.party_index = {p.id: i for i, p in enumerate(srm.parties)}
         self.overdue = {r.id for r in srm.overdue(options.today)}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
+        self._cells: dict[tuple[str, str], tuple[str, str]] = {}
+        self._duties: dict[tuple[str, str, int, str, bool, bool], Markup] = {}
+        self._duty_template = environment().get_template("duty.html.j2")
+        self._cap_urls = {
+            c.id: self.paths.url(SitePaths.capability(c.id)) for c in srm.capabilities
+        }
+        self._cap_names = {c.id: c.name for c in srm.capabilities}
 
     # Links ---------------------------------------------------------------------------
     def href(self, from_page: str, page: str, fragment: str = "") -> str:
@@ -118,6 +125,65 @@ class PageContext:
 
     def cell_kind(self, parties: tuple[str, ...]) -> str:
         return "na" if not parties else ("sole" if len(parties) == 1 else "shared")
+
+    def cell(self, r: Responsibility, cap_id: str, id: str = "") -> Markup:
+        """An ownership cell with the site contract's markers (built once per cell)."""
+        key = (r.id, cap_id)
+        parts = self._cells.get(key)
+        if parts is None:
+            owners = r.owners[cap_id]
+            head = (
+                f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{cap_id}" '
+                f'data-owners="{self.owners_attr(owners)}" class="{self.cell_class(owners)}"'
+            )
+            parts = self._cells[key] = (head, f">{escape(self.owners_label(owners))}</td>")
+        anchor = f' id="{escape(id)}"' if id else ""
+        return Markup(parts[0] + anchor + parts[1])  # noqa: S704 (ids and labels escaped)
+
+    def row_cells(self, r: Responsibility, with_ids: bool = True) -> Markup:
+        """A matrix row's cells, each with its stable anchor ``cell-<rid>--<cid>``."""
+        return Markup("").join(
+            self.cell(r, c.id, f"cell-{r.id}--{c.id}" if with_ids else "")
+            for c in self.srm.capabilities
+        )
+
+    def row_name(self, page: str, r: Responsibility, local: bool = False) -> Markup:
+        """A responsibility's name linking to its page (or to its section, ``local``),
+        flagged when its review is overdue."""
+        href = f"#row-{r.id}" if local else self.href(page, SitePaths.responsibility(r.id))
+        flag = (
+            ' <span class="srm-overdue" title="Review overdue">review overdue</span>'
+            if r.id in self.overdue
+            else ""
+        )
+        return Markup(f'<a href="{href}">{escape(r.name)}</a>{flag}')  # noqa: S704
+
+    def duty_list(self, page: str, duties: Iterable[Duty], tags: bool = True) -> Markup:
+        items = "\n".join(self.duty(page, d, tags) for d in duties)
+        return Markup(f'<ul class="srm-checklist">\n{items}\n</ul>')  # noqa: S704
+
+    def duty(self, page: str, d: Duty, tags: bool = True) -> Markup:
+        """A duty as a checklist item (rendered once per depth and variant, then reused)."""
+        root = self.paths.root(page)
+        anchor = tags  # pages listing a duty with its tags also give it an anchor
+        key = (d.responsibility, d.party, d.index, root, tags, anchor)
+        html = self._duties.get(key)
+        if html is None:
+            block = self.md.block(d.text)
+            inline = self.md.inline(d.text)
+            html = self._duties[key] = Markup(  # noqa: S704 (rendered with autoescape)
+                self._duty_template.render(
+                    d=d,
+                    block=block,
+                    inline=inline if inline != block else None,  # one paragraph: a label
+                    tags=tags,
+                    anchor=anchor,
+                    root=root,
+                    cap_urls=self._cap_urls,
+                    cap_names=self._cap_names,
+                ).strip()
+            )
+        return html
 
     def cell_class(self, parties: tuple[str, ...]) -> str:
         kind = self.cell_kind(parties)

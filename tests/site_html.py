@@ -42,6 +42,7 @@ class _Reader(html.parser.HTMLParser):
         self.info = info
         self.stack: list[tuple[str, dict[str, str | None], list[str]]] = []
         self.in_title = False
+        self.skip = 0  # inside a duty's capability tags: not part of its text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -55,6 +56,8 @@ class _Reader(html.parser.HTMLParser):
                 self.info.links.append(value)
         if tag == "title":
             self.in_title = True
+        if self.skip or "srm-tags" in (a.get("class") or "").split():
+            self.skip += 1
         if "data-srm-cell" in a or "data-srm-duty" in a:
             self.stack.append((tag, a, []))
         elif self.stack and tag == self.stack[-1][0]:
@@ -63,6 +66,8 @@ class _Reader(html.parser.HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        if self.skip:
+            self.skip -= 1
         if not self.stack or self.stack[-1][0] != tag:
             return
         _, a, text = self.stack.pop()
@@ -91,7 +96,7 @@ class _Reader(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.info.title += data
-        if self.stack:
+        if self.stack and not self.skip:
             self.stack[-1][2].append(data)
 
 
