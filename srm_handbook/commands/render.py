@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markupsafe import escape
 
 from ..site import ASSET_DIR, ASSETS, build_content
@@ -15,10 +16,17 @@ from ..site_paths import SitePaths, check_prefix
 from ..views import GeneratedPage
 
 
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader (libyaml included)
+    reads back exactly. If MkDocs cannot read the front matter, it renders it as Markdown:
+    a title like ``![x](javascript:…)`` would become a live image."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
 def page_markdown(page: GeneratedPage) -> str:
     """Front matter (an HTML-escaped title, search settings) and the page as one raw
     HTML block, which Markdown passes through untouched."""
-    meta = [f"title: {json.dumps(str(escape(page.title)))}"]
+    meta = [f"title: {yaml_string(str(escape(page.title)))}"]
     if not page.search:
         meta.append("search:\n  exclude: true")
     body = page.html.strip()
@@ -31,7 +39,7 @@ def nav_snippet(pages: list[GeneratedPage], prefix: str) -> str:
         "nav:",
     ]
     lines += [
-        f"  - {json.dumps(str(escape(p.title)))}: {json.dumps(p.src)}" for p in pages if p.in_nav
+        f"  - {yaml_string(str(escape(p.title)))}: {json.dumps(p.src)}" for p in pages if p.in_nav
     ]
     lines.append("extra_css:")
     lines.append(f"  - {json.dumps(prefix + ASSET_DIR + ASSETS[0])}")
