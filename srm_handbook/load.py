@@ -264,7 +264,8 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
         report(_pydantic_findings(exc))
     rows: dict[str, schema.Responsibility] = {}
     raw_rows = parsed.data.get("responsibilities")
-    if isinstance(raw_rows, dict):
+    # Over the row limit the header already says so: do not flood with per-row errors.
+    if isinstance(raw_rows, dict) and len(raw_rows) <= schema.MAX_ROWS:
         for rid, raw_row in raw_rows.items():
             try:
                 rows[rid] = schema.Responsibility.model_validate(raw_row)

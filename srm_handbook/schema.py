@@ -43,11 +43,29 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
     Field(description="Lower-case letters, digits and single hyphens, e.g. `web-triggers`."),
 ]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_controls(value: str) -> str:
+    """Escapes such as "\\u001b" reach texts even though raw control characters are
+    refused in the file; only tabs and line breaks belong in a text."""
+    match = _CONTROL.search(value)
+    if match:
+        raise ValueError(f"must not contain the control character U+{ord(match.group()):04X}")
+    return value
+
+
 Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_not_blank)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
+    AfterValidator(_not_blank),
+    AfterValidator(_no_controls),
 ]
 Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TEXT_LENGTH), AfterValidator(_not_blank)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_LENGTH),
+    AfterValidator(_not_blank),
+    AfterValidator(_no_controls),
 ]
 NonEmptyIdList = Annotated[list[Id], Field(min_length=1)]
 
@@ -84,7 +102,12 @@ class Capability(_Strict):
     name: Name
     description: Text | None = Field(default=None, description="Markdown.")
     status: (
-        Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_not_blank)]
+        Annotated[
+            str,
+            StringConstraints(min_length=1, max_length=40),
+            AfterValidator(_not_blank),
+            AfterValidator(_no_controls),
+        ]
         | None
     ) = Field(default=None, description="Short badge text, e.g. `beta`.")
 

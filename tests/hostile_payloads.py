@@ -116,7 +116,9 @@ PAYLOADS: tuple[Payload, ...] = (
     _p(38, "[XSS38](&#106;avascript:alert('XSS38'))", "md link entity", md_literal=False),
     _p(39, "[XSS39](java&#x09;script:alert('XSS39'))", "md link entity tab", md_literal=False),
     _p(40, "[XSS40](java\tscript:alert('XSS40'))", "md link tab", md_literal=False),
-    _p(41, "[XSS41](\u0001javascript:alert('XSS41'))", "md link control char", md_literal=False),
+    _p(
+        41, "[XSS41](\u200bjavascript:alert('XSS41'))", "md link zero-width space", md_literal=False
+    ),
     _p(42, "[XSS42][r42]\n\n[r42]: javascript:alert('XSS42')", "reference-style", md_literal=False),
     _p(43, "<javascript:alert('XSS43')>", "autolink javascript:"),
     _p(44, "[XSS44](vbscript:msgbox('XSS44'))", "md link vbscript:", md_literal=False),

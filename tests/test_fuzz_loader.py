@@ -9,6 +9,7 @@ CI is deterministic.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,9 @@ escaped_text = st.text(
 )
 
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _duty_text(srm_model: Srm) -> str:
     return srm_model.responsibility["authentication"].duties[0].text
 
@@ -228,6 +232,9 @@ def test_quoted_duty_text_comes_back_exactly(value: str, ascii_only: bool) -> No
     raw = DATA_TEXT.replace(DUTY_LINE, f"        - {quoted}\n").encode("utf-8")
     srm_model = check_outcome(raw)
     if not value.strip():  # a blank duty is an error (rule 5); anything else loads
+        assert srm_model is None
+        return
+    if CONTROL.search(value):  # control characters other than tab and line breaks: refused
         assert srm_model is None
         return
     assert srm_model is not None

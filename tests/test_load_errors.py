@@ -128,6 +128,32 @@ def test_each_error_stays_on_one_line_when_names_contain_line_breaks(tmp_path: P
     ]
 
 
+def test_control_characters_written_as_escapes_are_refused(tmp_path: Path) -> None:
+    text = edit(BASE, "    name: Atlassian\n", '    name: "Atlassian\\u001b[31m"\n')
+    text = edit(
+        text, "        - Authenticate the user.\n", '        - "Authenticate\\x07 the user."\n'
+    )
+    path = tmp_path / "controls.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1
+    assert [message for *_, message in error_lines(result.stderr)] == [
+        "'name' must not contain the control character U+001B",
+        "'text' must not contain the control character U+0007",
+    ]
+
+
+def test_a_key_with_a_line_break_stays_on_one_error_line(tmp_path: Path) -> None:
+    text = edit(BASE, "    name: Atlassian\n", '    name: Atlassian\n    "descr\\niption": x\n')
+    path = tmp_path / "key.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1
+    [(_, line, _, message)] = error_lines(result.stderr)
+    assert line == 6
+    assert message.startswith("unknown key 'descr\\niption'")
+
+
 def test_load_model_raises_with_the_display_path(tmp_path: Path) -> None:
     bad = tmp_path / "x.yaml"
     bad.write_text(edit(BASE, "category: app", "category: ap"), encoding="utf-8")
