@@ -526,14 +526,14 @@ def test_oversize_file_names_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     limit = strict_yaml.MAX_FILE_BYTES
     head = BASE.encode()
-    with path.open("wb") as fh:  # exactly 33 MiB
+    with path.open("wb") as fh:  # exactly 1 MiB over the limit
         fh.write(head)
         fh.write(b"#" * (limit + 1024 * 1024 - len(head) - 1) + b"\n")
     result = srm("validate", path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
     assert error_lines(result.stderr) == [
-        (str(path), 1, 1, "the file is 33.0 MiB; the limit is 32 MiB")
+        (str(path), 1, 1, "the file is 41.0 MiB; the limit is 40 MiB")
     ]
 
 
@@ -541,7 +541,20 @@ def test_oversize_bytes_are_refused_before_parsing() -> None:
     raw = b"#" * (strict_yaml.MAX_FILE_BYTES + 1)
     with pytest.raises(SrmDataError) as info:
         parse_model(raw, "big.yaml")
-    assert info.value.format() == "big.yaml:1:1: error: the file is 32.1 MiB; the limit is 32 MiB"
+    assert info.value.format() == "big.yaml:1:1: error: the file is 40.1 MiB; the limit is 40 MiB"
+
+
+def test_a_50_mb_file_gets_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "fifty.yaml"
+    with path.open("wb") as fh:
+        fh.write(BASE.encode())
+        fh.write(b"# padding\n" * 5_000_000)
+    result = srm("validate", path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == [
+        (str(path), 1, 1, "the file is 47.7 MiB; the limit is 40 MiB")
+    ]
 
 
 def test_file_at_the_size_limit_is_read() -> None:
