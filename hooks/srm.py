@@ -36,6 +36,7 @@ from srm_handbook.views import GeneratedPage, TocEntry
 log = get_plugin_logger("srm")
 
 _state: dict[str, Any] = {}
+_PENDING = "<!-- srm: rendered when the page is written -->"
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,7 +149,27 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is None:
         return html
     page.toc = get_toc(_toc_tokens(generated.toc))  # type: ignore[arg-type]
-    return generated.html
+    # MkDocs holds every page's content until it writes the first one; the HTML is only
+    # rendered in on_page_context, just before its page is written, and dropped after.
+    return _PENDING
+
+
+@event_priority(50)  # before other plugins look at the content
+@_timed
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+) -> dict[str, Any]:
+    generated: GeneratedPage | None = _state["by_src"].get(page.file.src_uri)
+    if generated is not None:
+        page.content = generated.html
+    return context
+
+
+@_timed
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if page.file.src_uri in _state["by_src"]:
+        page.content = _PENDING
+    return output
 
 
 @event_priority(-100)  # after the search plugin has written its index

@@ -8,7 +8,8 @@ them as Markdown files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,8 @@ class GeneratedPage:
     """Path as if in docs/, prefix included, e.g. ``responsibilities/authentication.md``."""
     title: str
     """Plain text."""
-    html: str
+    body: Callable[[], str] = field(repr=False, compare=False)
+    """Renders the page's HTML (each call renders it again; see :attr:`html`)."""
     toc: tuple[TocEntry, ...] = ()
     in_nav: bool = False
     search: bool = True
@@ -57,6 +59,10 @@ class GeneratedPage:
     search_entries: tuple[SearchEntry, ...] = ()
     """What the handbook's search finds on this page, built from the model (the hook
     adds these to the index instead of having the search plugin parse large pages)."""
+
+    @property
+    def html(self) -> str:
+        return self.body()
 
 
 @dataclass
@@ -202,8 +208,10 @@ class PageContext:
         return self._duties_by_cap[cid]
 
 
-def _render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def _render(template: str, **context: Any) -> Callable[[], str]:
+    """The page's HTML, rendered when asked for: a build renders one page at a time and
+    lets it go, so the HTML of a large handbook is never all in memory at once."""
+    return functools.partial(environment().get_template(template).render, **context)
 
 
 def _party_sections(ctx: PageContext, duties: list[Duty]) -> list[tuple[Party, list[Any]]]:
