@@ -47,6 +47,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     dest = Path(args.dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-build-", dir=dest.parent))
+    # mkdtemp makes the directory private; the site is published, so give it the mode a
+    # plain mkdir would (readable by the web server).
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)
     try:
         code = run_mkdocs_build(args.config_file, str(tmp), args.data, args.quiet)
         if code != 0:

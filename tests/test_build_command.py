@@ -1,0 +1,51 @@
+"""`srm build` (what `make build` runs): a good build replaces the site, a bad one never does."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import FIXTURES, make_project
+
+
+def _srm_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SRM_DATA", None)
+    return subprocess.run(
+        [sys.executable, "-m", "srm_handbook.cli", "build", "-q", *args],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_build_replaces_the_site_and_leaves_it_readable(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    old = project / "site"
+    old.mkdir()
+    (old / "stale.html").write_text("from an older build", encoding="utf-8")
+    result = _srm_build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "stale.html").exists()
+    assert "Responsibility matrix" in (site / "matrix" / "index.html").read_text("utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o777 & ~umask
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_failed_build_keeps_the_published_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path, FIXTURES / "forge_seed_transcription.yaml")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the good site", encoding="utf-8")
+    result = _srm_build(project)
+    assert result.returncode == 1
+    assert "srm_data.yaml:75:12: error:" in result.stderr
+    assert "site was left as it was" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text("utf-8") == "the good site"
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
