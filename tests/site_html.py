@@ -142,3 +142,22 @@ def resolve(site: Path, page_url: str, href: str) -> tuple[Path | None, str]:
     if path.is_dir() or (parts.path.endswith("/")) or target in ("", "."):
         path = path / "index.html"
     return path, parts.fragment
+
+
+def broken_links(site: Path, pages: dict[str, PageInfo] | None = None) -> list[str]:
+    """Every internal link (and #anchor) of the site that points nowhere."""
+    pages = pages if pages is not None else all_pages(site)
+    broken = []
+    for url, info in pages.items():
+        for href in info.links:
+            target, fragment = resolve(site, url, href)
+            if target is None:
+                continue
+            if not target.exists():
+                broken.append(f"{url} -> {href}")
+            elif fragment and target.suffix == ".html":
+                rel = target.relative_to(site).as_posix()
+                key = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+                if key not in pages or fragment not in pages[key].ids:
+                    broken.append(f"{url} -> {href} (no #{fragment})")
+    return broken

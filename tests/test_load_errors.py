@@ -7,8 +7,6 @@ each must exit 1 with a located error line, the error count, and no Python trace
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,44 +15,7 @@ from srm_handbook import strict_yaml
 from srm_handbook.diagnostics import Diagnostic, SrmDataError, SrmInputError
 from srm_handbook.load import load_model, parse_model
 
-ROOT = Path(__file__).resolve().parent.parent
-
-BASE = """\
-schema: 1
-title: Test model
-parties:
-  atlassian:
-    name: Atlassian
-  you:
-    name: You
-capabilities:
-  custom-ui:
-    name: Custom UI
-  web-triggers:
-    name: Web triggers
-categories:
-  app:
-    name: App elements
-responsibilities:
-  authentication:
-    name: Authentication
-    category: app
-    owners:
-      custom-ui: atlassian
-      web-triggers: you
-    duties:
-      atlassian:
-        - Authenticate the user.
-      you:
-        - Authenticate every web trigger call.
-"""
-
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): error: (?P<message>.+)$")
-
-
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"{old!r} must occur exactly once"
-    return text.replace(old, new)
+from .helpers import BASE, LINE, edit, srm
 
 
 def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -63,17 +24,6 @@ def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
         index = text.index(needle, index + 1)
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def srm(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 def error_lines(stderr: str) -> list[tuple[str, int, int, str]]:

@@ -12,43 +12,9 @@ from srm_handbook.diagnostics import SrmDataError
 from srm_handbook.load import parse_model
 from srm_handbook.model import Srm
 
-# Line numbers matter: the tests below point at them.
-BASE = """\
-schema: 1
-title: Test model
-parties:
-  atlassian:
-    name: Atlassian
-  you:
-    name: You
-capabilities:
-  custom-ui:
-    name: Custom UI
-  web-triggers:
-    name: Web triggers
-categories:
-  app:
-    name: App elements
-responsibilities:
-  authentication:
-    name: Authentication
-    category: app
-    owners:
-      custom-ui: atlassian
-      web-triggers: you
-    duties:
-      atlassian:
-        - Authenticate the user.
-      you:
-        - Authenticate every web trigger call.
-"""
+from .helpers import BASE, edit
 
 Error = tuple[int, int, str]
-
-
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"{old!r} must occur exactly once"
-    return text.replace(old, new)
 
 
 def load(text: str) -> Srm:

@@ -7,14 +7,14 @@ model page ("Last updated Feb 23, 2021"), not something computed from the data.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from srm_handbook import export, strict_yaml
 from srm_handbook.load import load_model
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+from .helpers import LINE, srm
+
 FIXTURE = Path("tests/fixtures/forge_seed_transcription.yaml")
 DATA = Path("srm_data.yaml")
 
@@ -69,19 +69,6 @@ SEED_GAPS = [
     ("incident-response", "atlassian"),
     ("identity-access-management", "atlassian"),
 ]
-
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): error: (?P<message>.+)$")
-
-
-def srm(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 def row_ranges(path: Path) -> dict[str, range]:

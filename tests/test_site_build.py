@@ -13,27 +13,9 @@ from pathlib import Path
 import yaml
 
 from .conftest import DATA, FIXTURES, BuildResult, build_site, make_project, run_build
-from .site_html import all_pages, resolve
+from .site_html import broken_links
 
 SEED = FIXTURES / "forge_seed_transcription.yaml"
-
-
-def _broken_links(site: Path) -> list[str]:
-    pages = all_pages(site)
-    broken = []
-    for url, info in pages.items():
-        for href in info.links:
-            target, fragment = resolve(site, url, href)
-            if target is None:
-                continue
-            if not target.exists():
-                broken.append(f"{url} -> {href}")
-            elif fragment and target.suffix == ".html":
-                rel = target.relative_to(site).as_posix()
-                key = rel[: -len("index.html")] if rel.endswith("index.html") else rel
-                if fragment not in pages[key].ids:
-                    broken.append(f"{url} -> {href}")
-    return broken
 
 
 def test_home_page_shows_title_intro_and_last_update(bundled_site: BuildResult) -> None:
@@ -120,13 +102,13 @@ def test_prefix_mounts_the_srm_inside_a_larger_handbook(tmp_path: Path) -> None:
     assert (base / "srm.json").exists() and (base / "srm.csv").exists()
     assert not (result.site / "matrix").exists()
     assert (result.site / "about" / "index.html").exists(), "handwritten pages stay in place"
-    assert _broken_links(result.site) == []
+    assert broken_links(result.site) == []
 
 
 def test_plain_html_urls_resolve(tmp_path: Path) -> None:
     result = build_site(tmp_path, config_overrides={"use_directory_urls": False})
     assert (result.site / "responsibilities" / "authentication.html").exists()
-    assert _broken_links(result.site) == []
+    assert broken_links(result.site) == []
 
 
 def test_options_are_validated(tmp_path: Path) -> None:
@@ -175,4 +157,4 @@ def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: P
     cell = 'data-responsibility="authentication" data-capability="web-triggers" data-owners="you"'
     assert f"<td data-srm-cell {cell}" in matrix
     assert (site / "srm.json").exists()
-    assert _broken_links(site) == []
+    assert broken_links(site) == []

@@ -6,7 +6,6 @@ Each data set is built once with `mkdocs build --strict` and read back as HTML."
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from srm_handbook.load import load_model
 from srm_handbook.model import Srm
 
 from .conftest import DATA, FIXTURES, ROOT, BuildResult, build_site
-from .site_html import PageInfo, all_pages, load_json, resolve
+from .site_html import PageInfo, all_pages, broken_links, load_json
 
 DATASETS = {
     "forge": DATA,
@@ -145,27 +144,7 @@ def test_duty_capabilities_follow_rule_3(built: Built) -> None:
 
 def test_all_internal_links_and_anchors_resolve(built: Built) -> None:
     result, _, pages = built
-    site = result.site
-    broken = []
-    ids_cache: dict[Path, set[str]] = {}
-    by_path = {
-        (site / (u + "index.html" if u == "" or u.endswith("/") else u)): p
-        for u, p in pages.items()
-    }
-    for url, info in pages.items():
-        for href in info.links:
-            target, fragment = resolve(site, url, href)
-            if target is None:
-                continue
-            if not target.exists():
-                broken.append(f"{url} -> {href}")
-                continue
-            if fragment and target.suffix == ".html":
-                if target not in ids_cache:
-                    ids_cache[target] = by_path[target].ids if target in by_path else set()
-                if fragment not in ids_cache[target]:
-                    broken.append(f"{url} -> {href} (no #{fragment})")
-    assert broken == []
+    assert broken_links(result.site, pages) == []
 
 
 def test_exports_are_published_and_linked_from_the_matrix(built: Built) -> None:

@@ -1,0 +1,60 @@
+"""Helpers shared by the data-core tests: a small valid model, edits to it, the CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+# A small valid model. Line numbers matter: tests point at them.
+BASE = """\
+schema: 1
+title: Test model
+parties:
+  atlassian:
+    name: Atlassian
+  you:
+    name: You
+capabilities:
+  custom-ui:
+    name: Custom UI
+  web-triggers:
+    name: Web triggers
+categories:
+  app:
+    name: App elements
+responsibilities:
+  authentication:
+    name: Authentication
+    category: app
+    owners:
+      custom-ui: atlassian
+      web-triggers: you
+    duties:
+      atlassian:
+        - Authenticate the user.
+      you:
+        - Authenticate every web trigger call.
+"""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} must occur exactly once"
+    return text.replace(old, new)
+
+
+LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): error: (?P<message>.+)$")
+
+
+def srm(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
