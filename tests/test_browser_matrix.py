@@ -394,7 +394,7 @@ def test_links_from_capability_and_party_pages_open_filtered(page: Any, filter_u
     page.wait_for_selector("table[data-srm-matrix][data-srm-ready]")
     assert shown_columns(page) == ["jobs"]
     page.goto(filter_url + "parties/vendor/")
-    page.get_by_role("link", name="Show what Vendor owns in the matrix").click()
+    page.get_by_role("link", name="Show only this party's rows in the matrix").click()
     page.wait_for_selector("table[data-srm-matrix][data-srm-ready]")
     assert shown_rows(page) == ["retention", "logging"]
 
