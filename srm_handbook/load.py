@@ -50,6 +50,30 @@ def _kind_at(path: Path) -> str | None:
     return None
 
 
+_MODELS: dict[str, type[Any]] = {
+    "document": schema.SrmDocument,
+    "party": schema.Party,
+    "capability": schema.Capability,
+    "category": schema.Category,
+    "responsibility": schema.Responsibility,
+    "duty": schema.Duty,
+    "reference": schema.Reference,
+}
+
+
+def _is_optional(path: Path) -> bool:
+    """Whether the key at ``path`` may be left out (so "remove the key" is a fix)."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    kind = _kind_at(path[:-1])
+    if kind is None:
+        return True
+    for name, info in _MODELS[kind].model_fields.items():
+        if path[-1] in (name, info.alias):
+            return not info.is_required()
+    return True
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "an alias"
@@ -77,8 +101,12 @@ def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
             f"invalid id {value!r}: ids use lower-case letters, digits and single hyphens, "
             "like 'web-triggers'"
         ), False
+    optional = _is_optional(path)
     if kind in ("string_too_short", "value_error") and isinstance(value, str) and not value.strip():
-        return f"empty text for {field!r}: write it out or remove the key (rule 5)", False
+        fix = "write it out or remove the key" if optional else "write it out"
+        if isinstance(path[-1], int):
+            fix = "write it out or remove the entry"
+        return f"empty text for {field!r}: {fix} (rule 5)", False
     if kind == "too_short" and path[-2:-1] == ("duties",):
         return (
             f"no duties listed for {field!r}: an empty responsibilities section is the defect "
@@ -86,10 +114,8 @@ def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
         ), False
     if kind == "too_short":
         what = "mapping" if isinstance(value, dict) else "list"
-        return (
-            f"empty {what} for {field!r}: give at least one entry or remove the key (rule 5)",
-            False,
-        )
+        fix = "give at least one entry" + (" or remove the key" if optional else "")
+        return f"empty {what} for {field!r}: {fix} (rule 5)", False
     if kind == "string_too_long":
         return f"{field!r} is too long: at most {ctx.get('max_length')} characters", False
     if kind == "too_long":
@@ -272,6 +298,23 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
             except ValidationError as exc:
                 report(_pydantic_findings(exc, ("responsibilities", rid)))
     if header is None:
+        # Another top-level key is wrong (already reported): still check the rows against
+        # the parties, capabilities and categories when those are valid, so that one run
+        # reports everything it can.
+        try:
+            declared = schema.Declarations.model_validate(parsed.data)
+        except ValidationError:
+            raise SrmDataError(diagnostics) from None
+        partial = schema.SrmDocument.model_construct(
+            schema_=1,
+            title="",
+            parties=declared.parties,
+            capabilities=declared.capabilities,
+            categories=declared.categories,
+            responsibilities=rows,
+        )
+        all_ids = raw_rows if isinstance(raw_rows, dict) else ()
+        report(list(rules.check(partial, all_ids=all_ids)))
         raise SrmDataError(diagnostics)
     doc = schema.SrmDocument.model_construct(
         **{name: getattr(header, name) for name in schema.SrmDocument.model_fields},

@@ -538,3 +538,16 @@ def test_unreadable_file_raises_input_error_in_process(tmp_path: Path) -> None:
         load_model(tmp_path / "absent.yaml")
     [diagnostic] = info.value.diagnostics
     assert (diagnostic.line, diagnostic.column) == (1, 1)
+
+
+def test_rows_are_still_checked_when_another_top_level_key_is_wrong(tmp_path: Path) -> None:
+    text = edit(BASE, "title: Test model\n", "title: ''\n")
+    text = edit(text, "    category: app\n", "    category: ap\n")
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1
+    assert [message for *_, message in error_lines(result.stderr)] == [
+        "empty text for 'title': write it out (rule 5)",
+        "unknown category 'ap' (did you mean 'app'?)",
+    ]

@@ -302,13 +302,13 @@ def test_rule4_good_row_that_is_not_applicable_everywhere_needs_no_duties() -> N
             "        - Authenticate every web trigger call.\n",
             '        - ""\n',
             '""',
-            "empty text for 'text': write it out or remove the key (rule 5)",
+            "empty text for 'text': write it out (rule 5)",
         ),
         (
             "        - Authenticate every web trigger call.\n",
             '        - "   "\n',
             '"   "',
-            "empty text for 'text': write it out or remove the key (rule 5)",
+            "empty text for 'text': write it out (rule 5)",
         ),
         (
             "        - Authenticate every web trigger call.\n",
@@ -345,7 +345,7 @@ def test_rule4_good_row_that_is_not_applicable_everywhere_needs_no_duties() -> N
             "title: Test model\n",
             "title: ''\n",
             "''",
-            "empty text for 'title': write it out or remove the key (rule 5)",
+            "empty text for 'title': write it out (rule 5)",
         ),
         (
             "    name: Web triggers\n",
