@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from srm_handbook.anchors import AnchorIds
 from srm_handbook.diagnostics import SrmDataError
 from srm_handbook.options import DATA_ENV, OptionsError, SrmOptions, parse_options
 from srm_handbook.site import (
@@ -149,6 +150,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is None:
         return html
     page.toc = get_toc(_toc_tokens(generated.toc))  # type: ignore[arg-type]
+    # MkDocs collected anchors from the (empty) Markdown; links from handwritten pages to
+    # anchors of this page are checked against the real HTML, rendered only if asked.
+    page.present_anchor_ids = AnchorIds(generated.body)  # type: ignore[assignment]
     # MkDocs holds every page's content until it writes the first one; the HTML is only
     # rendered in on_page_context, just before its page is written, and dropped after.
     return _PENDING

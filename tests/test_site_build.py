@@ -158,3 +158,20 @@ def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: P
     assert f"<td data-srm-cell {cell}" in matrix
     assert (site / "srm.json").exists()
     assert broken_links(site) == []
+
+
+def test_handwritten_links_into_generated_anchors_are_validated(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    page = project / "docs" / "onboarding.md"
+    page.write_text(
+        "# Onboarding\n\nSee [who authenticates web triggers]"
+        "(matrix.md#cell-authentication--web-triggers) and "
+        "[your duties](responsibilities/authentication.md#party-you).\n",
+        encoding="utf-8",
+    )
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    page.write_text("# Onboarding\n\n[Broken](matrix.md#no-such-row)\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert "does not contain an anchor '#no-such-row'" in result.stderr
