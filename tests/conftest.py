@@ -67,10 +67,14 @@ def make_project(
     return project
 
 
-def run_build(project: Path, site: Path | None = None, *extra: str) -> BuildResult:
+def run_build(
+    project: Path, site: Path | None = None, *extra: str, env: dict[str, str] | None = None
+) -> BuildResult:
+    """`mkdocs build --strict` in ``project``; ``env`` adds variables (e.g. SRM_DATA)."""
     site = site or project / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SRM_DATA", None)
+    base = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    base.pop("SRM_DATA", None)
+    env = {**base, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
         cwd=project,

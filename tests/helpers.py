@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -49,12 +50,16 @@ def edit(text: str, old: str, new: str) -> str:
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): error: (?P<message>.+)$")
 
 
-def srm(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def srm(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the ``srm`` command as a user would (no SRM_DATA from the calling shell)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SRM_DATA", None)
     return subprocess.run(
         [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        timeout=120,
+        cwd=cwd,
+        env=env,
+        timeout=600,
         check=False,
     )

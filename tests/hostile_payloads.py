@@ -30,7 +30,8 @@ from typing import Any
 
 import yaml
 
-from .conftest import ROOT, BuildResult, make_project, run_build
+from .conftest import BuildResult, make_project, run_build
+from .helpers import srm
 
 MARKER = re.compile(r"XSS\d\d", re.IGNORECASE)
 NAME_LIMIT = 200  # srm_handbook.schema.MAX_NAME_LENGTH
@@ -627,11 +628,4 @@ def title_sites(base: Path) -> tuple[TitleSite, ...]:
         return tuple(pool.map(one, *zip(*enumerate(title_variants()), strict=True)))
 
 
-def srm_command(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+srm_command = srm

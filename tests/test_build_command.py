@@ -5,19 +5,14 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 from .conftest import FIXTURES, make_project
+from .helpers import srm
 
 
 def _srm_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SRM_DATA", None)
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", "build", "-q", *args],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    return srm("build", "-q", *args, cwd=project)
 
 
 def test_build_replaces_the_site_and_leaves_it_readable(tmp_path: Path) -> None:

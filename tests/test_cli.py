@@ -16,6 +16,8 @@ import pytest
 
 from srm_handbook.cli import build_parser
 
+from .helpers import srm
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "srm_data.yaml"
 
@@ -76,17 +78,6 @@ responsibilities:
       you:
         - Rate-limit web triggers.
 """
-
-
-def srm(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 def srm_bytes(*args: str | Path) -> subprocess.CompletedProcess[bytes]:

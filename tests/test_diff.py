@@ -9,7 +9,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ from cmarkgfm.cmark import Options
 from srm_handbook.diff import diff, md_escape, to_markdown
 from srm_handbook.load import parse_model
 from srm_handbook.model import Srm
+
+from .helpers import srm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,17 +64,6 @@ def write(path: Path, model: dict[str, Any]) -> Path:
 
 def parse(model: dict[str, Any]) -> Srm:
     return parse_model(dump(model).encode(), "test.yaml")
-
-
-def srm(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 def two_files(tmp_path: Path, new: dict[str, Any]) -> tuple[Path, Path]:

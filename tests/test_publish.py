@@ -34,21 +34,13 @@ from srm_handbook.site_paths import SitePaths
 from srm_handbook.synthetic import generate
 
 from .conftest import DATA, make_project
+from .helpers import srm
 
 SRM = [sys.executable, "-m", "srm_handbook.cli"]
 
 
 def srm_publish(project: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SRM_DATA", None)
-    return subprocess.run(
-        [*SRM, "publish", *map(str, args)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return srm("publish", *args, cwd=project)
 
 
 def snapshot(directory: Path) -> dict[str, str]:

@@ -13,8 +13,9 @@ from srm_handbook.site import build_content
 from srm_handbook.site_paths import SitePaths
 
 from .conftest import BuildResult, build_site, make_project, run_build, serve_directory
+from .helpers import srm
 from .site_html import resolve
-from .test_diff import base_model, dump, srm, write
+from .test_diff import base_model, dump, write
 
 HOSTILE_NAME = 'Auth "quoted" <b>bold</b> & co'
 

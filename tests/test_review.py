@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import build_site
-from .test_diff import base_model, dump, srm, write
+from .helpers import srm
+from .test_diff import base_model, dump, write
 
 
 def reviewed_model(interval: int | None = 365, **dates: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .conftest import FIXTURES, make_project
+from .conftest import FIXTURES, make_project, run_build
 
 
 def _free_port() -> int:
@@ -86,15 +86,11 @@ def test_serve_refuses_invalid_data_with_located_errors(tmp_path: Path) -> None:
 
 def test_quiet_builds_print_no_progress_and_normal_builds_do(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     runs = {}
     for flag in ("-q", "-v"):
-        proc = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", flag, "-d", f"site{flag}"],
-            cwd=project, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
-        runs[flag] = proc.stderr
+        result = run_build(project, project / f"site{flag}", flag)
+        assert result.returncode == 0, result.stderr
+        runs[flag] = result.stderr
     assert runs["-q"] == ""
     assert "srm: 19 responsibilities x 3 capabilities (57 cells)" in runs["-v"]
     assert "srm: own code" in runs["-v"]

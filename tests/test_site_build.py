@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from .conftest import DATA, FIXTURES, BuildResult, build_site, make_project, run_build
+from .helpers import srm
 from .site_html import broken_links
 
 SEED = FIXTURES / "forge_seed_transcription.yaml"
@@ -78,17 +76,9 @@ def test_invalid_data_fails_the_build_with_located_errors_and_keeps_the_site(
 def test_srm_data_environment_variable_overrides_the_path(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     shutil.copy(FIXTURES / "markdown_three_parties.yaml", project / "other.yaml")
-    env = {**os.environ, "SRM_DATA": "other.yaml", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "Payments API SRM" in (project / "site" / "index.html").read_text("utf-8")
+    result = run_build(project, None, "-q", env={"SRM_DATA": "other.yaml"})
+    assert result.returncode == 0, result.stderr
+    assert "Payments API SRM" in result.page("")
 
 
 def test_prefix_mounts_the_srm_inside_a_larger_handbook(tmp_path: Path) -> None:
@@ -132,27 +122,14 @@ def test_handwritten_page_is_kept_beside_generated_ones(bundled_site: BuildResul
 
 def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: Path) -> None:
     out = tmp_path / "docs"
-    proc = subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", "render", "--out", str(out), str(DATA)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = srm("render", "--out", out, DATA)
     assert proc.returncode == 0, proc.stderr
     snippet = yaml.safe_load((out / "srm-nav.yml").read_text("utf-8"))
     config = {"site_name": "Plain", "theme": {"name": "mkdocs"}, **snippet}
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = run_build(tmp_path, None, "-q")
     assert build.returncode == 0, build.stderr
-    site = tmp_path / "site"
+    site = build.site
     matrix = (site / "matrix" / "index.html").read_text("utf-8")
     cell = 'data-responsibility="authentication" data-capability="web-triggers" data-owners="you"'
     assert f"<td data-srm-cell {cell}" in matrix
