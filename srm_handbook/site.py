@@ -37,10 +37,6 @@ class SiteContent:
     """Other published files: path (prefix included) -> text."""
     timings: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def nav_pages(self) -> list[GeneratedPage]:
-        return [p for p in self.pages if p.in_nav]
-
 
 def asset_text(name: str) -> str:
     return resources.files("srm_handbook").joinpath("assets", name).read_text(encoding="utf-8")

@@ -107,7 +107,7 @@ class PageContext:
         self.overdue = {r.id for r in srm.overdue(options.today)}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
-        self._duties: dict[tuple[str, str, int, str, bool, bool], Markup] = {}
+        self._duties: dict[tuple[str, str, int, str, bool], Markup] = {}
         self._duty_template = environment().get_template("duty.html.j2")
         self._cap_urls = {
             c.id: self.paths.url(SitePaths.capability(c.id)) for c in srm.capabilities
@@ -171,8 +171,7 @@ class PageContext:
     def duty(self, page: str, d: Duty, tags: bool = True) -> Markup:
         """A duty as a checklist item (rendered once per depth and variant, then reused)."""
         root = self.paths.root(page)
-        anchor = tags  # pages listing a duty with its tags also give it an anchor
-        key = (d.responsibility, d.party, d.index, root, tags, anchor)
+        key = (d.responsibility, d.party, d.index, root, tags)
         html = self._duties.get(key)
         if html is None:
             block = self.md.block(d.text)
@@ -183,7 +182,7 @@ class PageContext:
                     block=block,
                     inline=inline if inline != block else None,  # one paragraph: a label
                     tags=tags,
-                    anchor=anchor,
+                    anchor=tags,  # pages listing a duty with its tags also anchor it
                     root=root,
                     cap_urls=self._cap_urls,
                     cap_names=self._cap_names,
