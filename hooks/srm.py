@@ -158,7 +158,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return _PENDING
 
 
-@event_priority(50)  # before other plugins look at the content
+# After the search plugin (priority 0): it strips `data-search-*` attributes from every
+# page's content with a regular expression, which costs about 10 ns per byte; generated
+# pages have none (and are indexed from the model), so it only sees the placeholder.
+@event_priority(-50)
 @_timed
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any

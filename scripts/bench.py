@@ -242,6 +242,8 @@ def bench(
     sizes: list[str], runs: int, naive_max_cells: int, keep: Path | None
 ) -> list[dict[str, Any]]:
     rows = []
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
     for size in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"srm-bench-{size}-", dir=keep))
         shape = SIZES[size]

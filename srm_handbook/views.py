@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import export
-from .markdown_text import MarkdownRenderer, plain_text
+from .fragments import Fragments
+from .markdown_text import plain_text
 from .model import Capability, Duty, Party, Responsibility, Srm
 from .site_paths import SitePaths
 
@@ -95,116 +96,16 @@ def environment() -> Environment:
     return _ENV
 
 
-class PageContext:
-    """What every template sees: the model, links relative to the current page, helpers."""
+class PageContext(Fragments):
+    """What every template sees: the model, links relative to the current page, and the
+    reusable pieces of :class:`~srm_handbook.fragments.Fragments`."""
 
     def __init__(self, srm: Srm, options: ViewOptions) -> None:
-        self.srm = srm
+        super().__init__(srm, options.paths, {r.id for r in srm.overdue(options.today)})
         self.options = options
-        self.paths = options.paths
-        self.md = MarkdownRenderer()
-        self.party_index = {p.id: i for i, p in enumerate(srm.parties)}
-        self.overdue = {r.id for r in srm.overdue(options.today)}
-        self._duties_by_cap: dict[str, list[Duty]] | None = None
-        self._cells: dict[tuple[str, str], tuple[str, str]] = {}
-        self._duties: dict[tuple[str, str, int, str, bool], Markup] = {}
-        self._duty_template = environment().get_template("duty.html.j2")
-        self._cap_urls = {
-            c.id: self.paths.url(SitePaths.capability(c.id)) for c in srm.capabilities
-        }
-        self._cap_names = {c.id: c.name for c in srm.capabilities}
-
-    # Links ---------------------------------------------------------------------------
-    def href(self, from_page: str, page: str, fragment: str = "") -> str:
-        url = self.paths.url(page) + (f"#{fragment}" if fragment else "")
-        return self.paths.link(from_page, url)
 
     def asset_href(self, from_page: str, name: str) -> str:
         return self.paths.link(from_page, self.paths.asset(name))
-
-    # Cells ---------------------------------------------------------------------------
-    def owners_attr(self, parties: tuple[str, ...]) -> str:
-        return " ".join(parties) if parties else export.NOT_APPLICABLE
-
-    def owners_label(self, parties: tuple[str, ...]) -> str:
-        return "Not applicable" if not parties else export.owners_label(self.srm, parties)
-
-    def cell_kind(self, parties: tuple[str, ...]) -> str:
-        return "na" if not parties else ("sole" if len(parties) == 1 else "shared")
-
-    def cell(self, r: Responsibility, cap_id: str, id: str = "") -> Markup:
-        """An ownership cell with the site contract's markers (built once per cell)."""
-        key = (r.id, cap_id)
-        parts = self._cells.get(key)
-        if parts is None:
-            owners = r.owners[cap_id]
-            head = (
-                f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{cap_id}" '
-                f'data-owners="{self.owners_attr(owners)}" class="{self.cell_class(owners)}"'
-            )
-            parts = self._cells[key] = (head, f">{escape(self.owners_label(owners))}</td>")
-        anchor = f' id="{escape(id)}"' if id else ""
-        return Markup(parts[0] + anchor + parts[1])  # noqa: S704 (ids and labels escaped)
-
-    def row_cells(self, r: Responsibility, with_ids: bool = True) -> Markup:
-        """A matrix row's cells, each with its stable anchor ``cell-<rid>--<cid>``."""
-        return Markup("").join(
-            self.cell(r, c.id, f"cell-{r.id}--{c.id}" if with_ids else "")
-            for c in self.srm.capabilities
-        )
-
-    def row_name(self, page: str, r: Responsibility, local: bool = False) -> Markup:
-        """A responsibility's name linking to its page (or to its section, ``local``),
-        flagged when its review is overdue."""
-        href = f"#row-{r.id}" if local else self.href(page, SitePaths.responsibility(r.id))
-        flag = (
-            ' <span class="srm-overdue" title="Review overdue">review overdue</span>'
-            if r.id in self.overdue
-            else ""
-        )
-        return Markup(f'<a href="{href}">{escape(r.name)}</a>{flag}')  # noqa: S704
-
-    def duty_list(self, page: str, duties: Iterable[Duty], tags: bool = True) -> Markup:
-        items = "\n".join(self.duty(page, d, tags) for d in duties)
-        return Markup(f'<ul class="srm-checklist">\n{items}\n</ul>')  # noqa: S704
-
-    def duty(self, page: str, d: Duty, tags: bool = True) -> Markup:
-        """A duty as a checklist item (rendered once per depth and variant, then reused)."""
-        root = self.paths.root(page)
-        key = (d.responsibility, d.party, d.index, root, tags)
-        html = self._duties.get(key)
-        if html is None:
-            block = self.md.block(d.text)
-            inline = self.md.inline(d.text)
-            html = self._duties[key] = Markup(  # noqa: S704 (rendered with autoescape)
-                self._duty_template.render(
-                    d=d,
-                    block=block,
-                    inline=inline if inline != block else None,  # one paragraph: a label
-                    tags=tags,
-                    anchor=tags,  # pages listing a duty with its tags also anchor it
-                    root=root,
-                    cap_urls=self._cap_urls,
-                    cap_names=self._cap_names,
-                ).strip()
-            )
-        return html
-
-    def cell_class(self, parties: tuple[str, ...]) -> str:
-        kind = self.cell_kind(parties)
-        style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in parties)
-        return f"srm-cell srm-{kind} {style}".strip()
-
-    # Duties ----------------------------------------------------------------------------
-    def duties_for_capability(self, cid: str) -> list[Duty]:
-        if self._duties_by_cap is None:
-            by_cap: dict[str, list[Duty]] = {c.id: [] for c in self.srm.capabilities}
-            for r in self.srm.responsibilities:
-                for d in r.duties:
-                    for c in d.capabilities:
-                        by_cap[c].append(d)
-            self._duties_by_cap = by_cap
-        return self._duties_by_cap[cid]
 
 
 def _render(template: str, **context: Any) -> Callable[[], str]:

@@ -505,17 +505,17 @@ def test_duties_are_checklists_with_capability_links(page: Any, filter_url: str)
         assert duties.count() > 0
         for i in range(duties.count()):
             duty = duties.nth(i)
-            text = duty.locator(".srm-duty-text").inner_text().strip()
+            text = duty.locator(".srm-text").inner_text().strip()
             box = page.get_by_role("checkbox", name=text, exact=True)
             assert box.count() >= 1, (url, text)
-            tags = duty.locator("a.srm-tag")
+            tags = duty.locator(".srm-tags > a")
             wanted = duty.get_attribute("data-capabilities").split()
             # A capability's own checklist does not repeat the tags: every item applies
             # to the page's capability (data-capabilities still lists them all).
             expected = 0 if url.startswith("capabilities/") else len(wanted)
             assert tags.count() == expected
     page.goto(filter_url + "responsibilities/logging/")
-    page.locator("li[data-srm-duty][data-party='vendor'] a.srm-tag").click()
+    page.locator("li[data-srm-duty][data-party='vendor'] .srm-tags > a").click()
     assert urlsplit(page.url).path.endswith("/capabilities/api/")
     assert page.locator("h1").inner_text().startswith("Public API")
     box = page.get_by_role("checkbox", name="Forward API gateway logs.")

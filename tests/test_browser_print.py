@@ -138,7 +138,9 @@ def test_one_page_view_for_print_and_find(page: Any, bundled_url: str, artifacts
     assert set(sections.evaluate_all("ss => ss.map(s => getComputedStyle(s).breakBefore)")) == {
         "page"
     }
-    assert page.locator(".srm-check").first.is_visible()  # a paper checklist
+    assert page.locator(
+        "li[data-srm-duty] input[type=checkbox]"
+    ).first.is_visible()  # a paper checklist
     pdf = page.pdf(print_background=True)
     (artifacts / "overview-print.pdf").write_bytes(pdf)
     assert len(pdf_pages(pdf)) >= 4
