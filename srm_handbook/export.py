@@ -53,7 +53,26 @@ def to_dict(srm: Srm) -> dict[str, Any]:
 
 
 def to_json(srm: Srm) -> str:
-    return json.dumps(to_dict(srm), ensure_ascii=False, indent=2) + "\n"
+    """``srm.json``: one top-level key per line and one record (party, capability,
+    category, responsibility) per line, so a diff of two versions names the records that
+    changed, and a large model writes fast (the C encoder; ``indent`` would use Python's)."""
+    lines = ["{"]
+    items = list(to_dict(srm).items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i + 1 < len(items) else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {_json(key)}: [")
+            last = len(value) - 1
+            lines += [f"    {_json(v)}{',' if j < last else ''}" for j, v in enumerate(value)]
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {_json(key)}: {_json(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def csv_safe(value: str) -> str:

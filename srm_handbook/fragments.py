@@ -43,6 +43,11 @@ class Fragments:
             c.id: f' <span class="srm-badge">{_e(c.status)}</span>' if c.status else ""
             for c in srm.capabilities
         }
+        # Site-root-relative URLs of the pages linked most.
+        self._cap_url = {c.id: paths.url(SitePaths.capability(c.id)) for c in srm.capabilities}
+        self._resp_url = {
+            r.id: paths.url(SitePaths.responsibility(r.id)) for r in srm.responsibilities
+        }
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
         self._duties: dict[tuple[str, str, int, str, bool], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
@@ -118,7 +123,9 @@ class Fragments:
 
         A one-paragraph text is the checkbox's <label>; a longer one names the checkbox
         by id. ``tags`` links the capabilities it applies to and anchors the item."""
-        root = self.paths.root(page)
+        return self._duty(self.paths.root(page), d, tags)
+
+    def _duty(self, root: str, d: Duty, tags: bool) -> str:
         key = (d.responsibility, d.party, d.index, root, tags)
         html = self._duties.get(key)
         if html is None:
@@ -143,14 +150,15 @@ class Fragments:
             )
         if tags:
             links = "".join(
-                f'<a href="{root}{self.paths.url(SitePaths.capability(c))}">{self._cname[c]}</a>'
+                f'<a href="{root}{self._cap_url[c]}">{self._cname[c]}</a>'
                 for c in d.capabilities
             )
             body += f'<span class="srm-tags" aria-label="Applies to">{links}</span>'
         return f"{head}{body}</li>"
 
     def duty_list(self, page: str, duties: Iterable[Duty], tags: bool = True) -> Markup:
-        items = "\n".join([self.duty(page, d, tags) for d in duties])
+        root = self.paths.root(page)
+        items = "\n".join([self._duty(root, d, tags) for d in duties])
         return Markup(f'<ul class="srm-checklist">\n{items}\n</ul>')  # noqa: S704 (escaped)
 
     def duty_groups(
@@ -165,13 +173,13 @@ class Fragments:
         root = self.paths.root(page)
         out = []
         for r, duties in rows:
-            link = self._row_link(f"{root}{self.paths.url(SitePaths.responsibility(r.id))}", r)
+            link = self._row_link(root + self._resp_url[r.id], r)
             if heading == "h3":
                 out.append(f'<h3 id="row-{r.id}">{link}</h3>')
             else:
                 out.append(f'<p class="srm-duty-group">{link}</p>')
             out.append('<ul class="srm-checklist">')
-            out += [self.duty(page, d, tags) for d in duties]
+            out += [self._duty(root, d, tags) for d in duties]
             out.append("</ul>")
         return Markup("\n".join(out))  # noqa: S704 (escaped)
 
@@ -208,7 +216,7 @@ class Fragments:
             )
             for r in rows:
                 head, tail = self._cell_parts(r, cap_id)
-                link = self._row_link(f"{root}{self.paths.url(SitePaths.responsibility(r.id))}", r)
+                link = self._row_link(root + self._resp_url[r.id], r)
                 out.append(f'<tr id="row-{r.id}"><th scope="row">{link}</th>{head}{tail}</tr>')
             out.append("</tbody>")
         return Markup("\n".join(out))  # noqa: S704 (escaped)
@@ -219,8 +227,8 @@ class Fragments:
         heads = self._cap_heads.get(root)
         if heads is None:
             heads = self._cap_heads[root] = [
-                f'<tr id="cap-{c.id}"><th scope="row"><a href="{root}'
-                f'{self.paths.url(SitePaths.capability(c.id))}">{self._cname[c.id]}</a>'
+                f'<tr id="cap-{c.id}"><th scope="row"><a href="{root}{self._cap_url[c.id]}">'
+                f"{self._cname[c.id]}</a>"
                 f"{self._badge[c.id]}</th>"
                 for c in self.srm.capabilities
             ]

@@ -288,6 +288,20 @@ def test_export_json_of_the_bundled_data() -> None:
     assert "`asUser()`" in rows[1]["duties"][2]["text"]
 
 
+def test_export_json_puts_each_record_on_its_own_line() -> None:
+    """A diff of two srm.json files names the records that changed."""
+    text = srm("export", DATA).stdout
+    data = json.loads(text)
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    for key in ("parties", "capabilities", "categories", "responsibilities"):
+        start = lines.index(f'  "{key}": [')
+        records = lines[start + 1 : start + 1 + len(data[key])]
+        assert [json.loads(line.strip().removesuffix(",")) for line in records] == data[key]
+        assert lines[start + 1 + len(data[key])].strip() in ("]", "],")
+    assert '  "title": "Forge shared responsibility model",' in lines
+
+
 def test_export_json_keeps_non_ascii_text(tmp_path: Path) -> None:
     path = write(
         tmp_path, SAMPLE.replace("Detect DoS attacks.", "Détecter les attaques « DoS » 🙂")
