@@ -44,7 +44,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _timed(fn: F) -> F:
-    """Adds the time spent in a hook event to the build's own-code total."""
+    """Adds the time spent in a hook event to the build's own-code total, per event."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,7 +52,8 @@ def _timed(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         finally:
-            _state["own"] = _state.get("own", 0.0) + time.perf_counter() - start
+            spent: dict[str, float] = _state.setdefault("own", {})
+            spent[fn.__name__] = spent.get(fn.__name__, 0.0) + time.perf_counter() - start
 
     return cast(F, wrapper)
 
@@ -184,8 +185,18 @@ def on_post_build(config: MkDocsConfig) -> None:
     start = time.perf_counter()
     content: SiteContent = _state["content"]
     add_to_search_index(config.site_dir, search_documents(content, _state["paths"]))
-    own = _state.pop("own", 0.0) + time.perf_counter() - start
-    log.info("own code %.2fs (load, render, pages, search index)", own)
+    spent: dict[str, float] = _state.pop("own", {})
+    spent["on_post_build"] = time.perf_counter() - start
+    own = sum(spent.values())
+    log.info(
+        "own code %.2fs: loading and preparing %.2fs, rendering pages %.2fs, search index "
+        "%.2fs, other events %.2fs",
+        own,
+        spent.pop("on_pre_build", 0.0),
+        spent.pop("on_page_context", 0.0),
+        spent.pop("on_post_build"),
+        sum(spent.values()),
+    )
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -150,8 +150,7 @@ class Fragments:
             )
         if tags:
             links = "".join(
-                f'<a href="{root}{self._cap_url[c]}">{self._cname[c]}</a>'
-                for c in d.capabilities
+                f'<a href="{root}{self._cap_url[c]}">{self._cname[c]}</a>' for c in d.capabilities
             )
             body += f'<span class="srm-tags" aria-label="Applies to">{links}</span>'
         return f"{head}{body}</li>"

@@ -72,7 +72,7 @@ def build_content(
     mark = time.perf_counter()
     options = ViewOptions(paths=paths, today=today, history=hist)
     generated = list(pages(srm, options))
-    timings["render"] = time.perf_counter() - mark
+    timings["pages"] = time.perf_counter() - mark
 
     files = {paths.asset(name): text for name, text in exports(srm).items()}
     for name in ASSETS:
@@ -83,14 +83,14 @@ def build_content(
             files[path] = text
     log.info(
         "srm: %d responsibilities x %d capabilities (%d cells), %d pages; load %.2fs, "
-        "history %.2fs, render %.2fs",
+        "history %.2fs, pages prepared %.2fs (each is rendered when it is written)",
         len(srm.responsibilities),
         len(srm.capabilities),
         len(srm.responsibilities) * len(srm.capabilities),
         len(generated),
         timings["load"],
         timings.get("history", 0.0),
-        timings["render"],
+        timings["pages"],
     )
     return SiteContent(srm, generated, files, timings)
 
