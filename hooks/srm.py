@@ -63,6 +63,11 @@ def _data_path(config: MkDocsConfig, options: SrmOptions) -> str:
     return os.path.join(base, os.environ.get(DATA_ENV) or options.data)
 
 
+def _cache_dir(config: MkDocsConfig, options: SrmOptions) -> str | None:
+    base = os.path.dirname(config.config_file_path or ".")
+    return os.path.join(base, options.cache_dir) if options.cache_dir else None
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         options = parse_options(config.extra.get("srm"))
@@ -90,6 +95,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
             display_path=shown,
             history=options.history,
             history_limit=options.history_limit,
+            cache_dir=_cache_dir(config, options),
         )
     except SrmDataError as exc:
         for d in exc.diagnostics:

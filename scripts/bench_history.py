@@ -3,9 +3,10 @@
 Builds a temporary git repository holding ``--commits`` versions of a synthetic model
 (:mod:`srm_handbook.synthetic`, ``--rows`` x ``--capabilities``; each commit renames one
 row), then times :func:`srm_handbook.history.load_history` cold (every version read and
-validated), warm (what a ``mkdocs serve`` rebuild does: everything cached) and with an
-uncommitted edit, and ``srm diff`` between the first and last versions. Prints a Markdown
-table.
+validated), in the next build (a new process with the on-disk cache of the first,
+:mod:`srm_handbook.history_cache`), warm (what a ``mkdocs serve`` rebuild does: everything
+cached in memory) and with an uncommitted edit, and ``srm diff`` between two versions.
+Prints a Markdown table.
 
     .venv/bin/python scripts/bench_history.py [--rows 1000] [--capabilities 50] [--commits 20]
 """
@@ -74,11 +75,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = make_repo(Path(tmp) / "repo", args.rows, args.capabilities, args.commits)
         current = load_model(data)
+        cache = Path(tmp) / "cache"
         history.clear_cache()
-        h = timed("load_history, cold", lambda: history.load_history(data, current), results)
+        h = timed(
+            "load_history, cold (no cache; writes the disk cache)",
+            lambda: history.load_history(data, current, cache_dir=cache),
+            results,
+        )
+        history.clear_cache()  # as in a new process
         timed(
-            "load_history, warm (serve rebuild)",
-            lambda: history.load_history(data, current),
+            "load_history, next build (disk cache)",
+            lambda: history.load_history(data, current, cache_dir=cache),
+            results,
+        )
+        timed(
+            "load_history, warm (serve rebuild, memory cache)",
+            lambda: history.load_history(data, current, cache_dir=cache),
             results,
         )
         text = data.read_text(encoding="utf-8")
@@ -88,7 +100,7 @@ def main() -> int:
         edited = load_model(data)
         timed(
             "load_history, uncommitted edit",
-            lambda: history.load_history(data, edited),
+            lambda: history.load_history(data, edited, cache_dir=cache),
             results,
         )
         first = load_model(data)

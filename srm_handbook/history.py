@@ -6,9 +6,11 @@ first, at most ``limit`` of them plus one older commit as the baseline of the ol
 entry); ``git cat-file --batch-check`` and ``--batch`` read every version in one go. Each
 version is validated with :func:`srm_handbook.load.parse_model`; versions that do not
 validate are listed as such and skipped, and the next valid version is compared with the
-last valid one before them. Results are cached per blob, so ``mkdocs serve`` rebuilds
-only parse what changed. Nothing here imports MkDocs; outside a git checkout (or without
-git) :func:`load_history` returns a :class:`History` that says why there is none.
+last valid one before them. Results are cached per blob, in memory (so ``mkdocs serve``
+rebuilds only parse what changed) and, with a ``cache_dir``, on disk between builds
+(:mod:`srm_handbook.history_cache`). Nothing here imports MkDocs; outside a git checkout
+(or without git) :func:`load_history` returns a :class:`History` that says why there is
+none.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from . import history_cache
 from .diagnostics import SrmDataError
 from .diff import SrmDiff, diff
 from .diff import summary as diff_summary
+from .history_cache import DiffKey, VersionInfo
 from .load import parse_model
 from .model import Srm
 
@@ -204,18 +208,8 @@ class History:
         return entry.date if entry else None
 
 
-@dataclass(frozen=True)
-class _Info:
-    """What a version is, cached per blob id: valid (with its size) or its errors."""
-
-    valid: bool
-    size: tuple[int, int, int] = (0, 0, 0)
-    errors: tuple[str, ...] = ()
-    error_count: int = 0
-
-
-_INFO: dict[str, _Info] = {}
-_DIFFS: dict[tuple[str | None, str], SrmDiff] = {}
+_INFO: dict[str, VersionInfo] = {}
+_DIFFS: dict[DiffKey, SrmDiff] = {}
 _MODELS: dict[str, Srm] = {}
 """The last few models parsed (the newest version is compared with the working copy on
 every rebuild of ``mkdocs serve``)."""
@@ -229,7 +223,7 @@ def clear_cache() -> None:
     _MODELS.clear()
 
 
-def _remember(cache: dict[str, _Info] | dict[tuple[str | None, str], SrmDiff]) -> None:
+def _remember(cache: dict[str, VersionInfo] | dict[DiffKey, SrmDiff]) -> None:
     if len(cache) > _CACHE_SIZE:
         cache.clear()
 
@@ -278,10 +272,15 @@ class _Versions:
         self.labels = labels
         self.raw = _fetch(where, [o for o in oids if o not in _INFO])
         self.held: dict[str, Srm] = {}
+        self.used: set[str] = set()
+        self.used_diffs: set[DiffKey] = set()
+        self.computed = False
+        """Whether anything was parsed or compared (rather than found in a cache)."""
 
-    def info(self, oid: str) -> _Info:
+    def info(self, oid: str) -> VersionInfo:
         if oid not in _INFO:
             self.model(oid)
+        self.used.add(oid)
         return _INFO[oid]
 
     def model(self, oid: str) -> Srm | None:
@@ -294,13 +293,14 @@ class _Versions:
         raw = self.raw.pop(oid, None)
         if raw is None:
             raw = _fetch(self.where, [oid]).get(oid, b"")
+        self.computed = True
         try:
             srm = parse_model(raw, self.labels.get(oid, oid[:10]))
         except SrmDataError as exc:
             lines = tuple(d.format() for d in exc.diagnostics[:MAX_ERRORS_SHOWN])
-            _INFO[oid] = _Info(False, errors=lines, error_count=len(exc.diagnostics))
+            _INFO[oid] = VersionInfo(False, errors=lines, error_count=len(exc.diagnostics))
             return None
-        _INFO[oid] = _Info(True, _size(srm))
+        _INFO[oid] = VersionInfo(True, _size(srm))
         self.held[oid] = _MODELS[oid] = srm
         while len(_MODELS) > _MODELS_KEPT:
             del _MODELS[next(iter(_MODELS))]
@@ -312,8 +312,10 @@ class _Versions:
 
     def diff(self, old: str | None, new: str) -> SrmDiff:
         key = (old, new)
+        self.used_diffs.add(key)
         cached = _DIFFS.get(key)
         if cached is None:
+            self.computed = True
             new_model = self.model(new)
             old_model = self.model(old) if old is not None else None
             assert new_model is not None and (old is None or old_model is not None)  # noqa: S101
@@ -329,9 +331,13 @@ def load_history(
     *,
     limit: int = DEFAULT_LIMIT,
     today: dt.date | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> History:
     """The history of the data file at ``path`` (whose validated content is ``current``):
-    at most ``limit`` commits, newest first, plus an entry for uncommitted changes."""
+    at most ``limit`` commits, newest first, plus an entry for uncommitted changes.
+
+    With ``cache_dir``, what is learned about each version is kept there for the next
+    build (:mod:`srm_handbook.history_cache`)."""
     limit = max(1, min(limit, MAX_LIMIT))
     today = today or dt.date.today()
     abspath = os.path.abspath(path)
@@ -366,7 +372,10 @@ def load_history(
         commits = _parse_log(log)
         if commits:
             oids = _check_blobs(where, commits)
-            return _build(where, name, current, commits, oids, limit, shallow, today, current_ids)
+            cache = history_cache.cache_path(cache_dir, name) if cache_dir else None
+            return _build(
+                where, name, current, commits, oids, limit, shallow, today, current_ids, cache
+            )
     except GitError as exc:
         if "does not have any commits" not in str(exc):
             return History(message=f"git failed: {exc}", limit=limit, current_ids=current_ids)
@@ -388,11 +397,18 @@ def _build(
     shallow: bool,
     today: dt.date,
     current_ids: dict[str, str],
+    cache: str | None,
 ) -> History:
     truncated = len(commits) > limit
     shown = commits[:limit]
     notes = []
     labels = {o: f"{c.path}@{c.short}" for c, o in zip(commits, oids, strict=True) if o}
+    if cache is not None:
+        kept_versions, kept_diffs = history_cache.read(cache)
+        for kept_oid, kept_info in kept_versions.items():
+            _INFO.setdefault(kept_oid, kept_info)
+        for kept_key, kept_diff in kept_diffs.items():
+            _DIFFS.setdefault(kept_key, kept_diff)
     # Oldest first, so that the newest versions are parsed last and stay cached.
     versions = _Versions(where, labels, reversed([o for o in oids if o is not None]))
     # The history is complete when it reaches the file's first commit.
@@ -439,6 +455,12 @@ def _build(
         versions.keep(oid)
         previous = oid
     entries.reverse()
+    if cache is not None and (versions.computed or not os.path.exists(cache)):
+        history_cache.write(
+            cache,
+            {o: _INFO[o] for o in versions.used},
+            {k: _DIFFS[k] for k in versions.used_diffs},
+        )
     # Uncommitted changes in the working copy, when they change the model.
     try:
         with open(os.path.join(where, name), "rb") as fh:

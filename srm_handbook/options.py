@@ -37,6 +37,11 @@ class SrmOptions(BaseModel):
         le=MAX_LIMIT,
         description="How many of the latest commits that changed the data file to show.",
     )
+    cache_dir: str = Field(
+        default=".cache/srm",
+        description="Where the change history keeps what it learned about each version of "
+        "the data file between builds, relative to mkdocs.yml; '' keeps nothing.",
+    )
 
     @field_validator("prefix")
     @classmethod

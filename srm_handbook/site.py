@@ -49,12 +49,14 @@ def build_content(
     display_path: str | None = None,
     history: bool = False,
     history_limit: int = DEFAULT_LIMIT,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> SiteContent:
     """Load and validate the data, then render every page. Raises SrmDataError.
 
     With ``history``, the "What changed" page and the "last changed" dates come from the
-    data file's git history (see :mod:`srm_handbook.history`); without it the page says
-    that history is turned off."""
+    data file's git history (see :mod:`srm_handbook.history`, which keeps what it learns
+    about each version in ``cache_dir``); without it the page says that history is turned
+    off."""
     paths = paths or SitePaths()
     today = today or dt.date.today()
     timings: dict[str, float] = {}
@@ -65,7 +67,7 @@ def build_content(
     hist: History | None = None
     if history:
         mark = time.perf_counter()
-        hist = load_history(data_path, srm, limit=history_limit, today=today)
+        hist = load_history(data_path, srm, limit=history_limit, today=today, cache_dir=cache_dir)
         timings["history"] = time.perf_counter() - mark
         if hist.message:
             log.info("srm: no change history: %s", hist.message)

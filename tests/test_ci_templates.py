@@ -143,6 +143,10 @@ def test_workflow_jobs_validate_and_diff_pull_requests_and_deploy_main() -> None
     assert upload["with"]["path"] == "site"
     checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the history page needs the whole history
+    for job in (check, build):  # builds keep the history cache (extra.srm.cache_dir)
+        cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
+        assert cache["with"]["path"] == ".cache/srm"
+        assert cache["with"]["restore-keys"] == "srm-history-"
     assert deploy["needs"] == "build"
     assert deploy["permissions"]["pages"] == "write"
     assert deploy["permissions"]["id-token"] == "write"
@@ -169,6 +173,7 @@ def test_gitlab_template_is_valid_and_runs_existing_commands(
 ) -> None:
     ci = gitlab_ci()
     assert ci["variables"]["GIT_DEPTH"] == "0"
+    assert ci["cache"]["paths"] == [".cache/srm"]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     check_rules = ci["srm-check"]["rules"]
     assert any("srm_data.yaml" in r.get("changes", []) for r in check_rules)

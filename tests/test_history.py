@@ -393,3 +393,98 @@ def test_no_history_before_the_first_commit_or_outside_git(tmp_path: Path) -> No
     h2 = load_history(plain, load_model(plain))
     assert h2.message is not None and "not in a git checkout" in h2.message
     assert h2.row_changed("authn") is None
+
+
+# --- The history cache on disk (extra.srm.cache_dir) -------------------------------------
+
+
+def _shown(h: history.History) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """What the "What changed" page shows of each entry (and each row's last change)."""
+    return [(e.title, e.kind, e.summary, e.errors) for e in h.entries]
+
+
+def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parses: list[str] = []
+    real_parse = parse_model
+
+    def counting_parse(raw: bytes, source: str = "srm_data.yaml") -> Any:
+        parses.append(source)
+        return real_parse(raw, source)
+
+    monkeypatch.setattr("srm_handbook.history.parse_model", counting_parse)
+    return parses
+
+
+def test_the_next_build_reads_no_version_again_with_the_disk_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, data, _ = _repo_with_versions(tmp_path)
+    cache = tmp_path / "cache"
+    current = load_model(data)
+    parses = _counting_parses(monkeypatch)
+    history.clear_cache()
+    first = load_history(data, current, cache_dir=cache)
+    assert len(parses) == 5 and (cache / "history-srm_data.yaml.json").is_file()
+    parses.clear()
+    history.clear_cache()  # what a new process starts with
+    again = load_history(data, current, cache_dir=cache)
+    assert parses == []
+    assert _shown(again) == _shown(first)
+    assert [e.diff for e in again.entries] == [e.diff for e in first.entries]
+    assert any(e.kind == "invalid" and e.errors for e in again.entries)
+    for rid in ("authentication", "logging", "secrets"):
+        assert again.row_changed(rid) == first.row_changed(rid)
+    # Without the cache directory, every version is read again.
+    history.clear_cache()
+    assert _shown(load_history(data, current)) == _shown(first)
+    assert len(parses) == 5
+
+
+def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, data, _ = _repo_with_versions(tmp_path)
+    cache = tmp_path / "cache"
+    path = cache / "history-srm_data.yaml.json"
+    current = load_model(data)
+    history.clear_cache()
+    expected = _shown(load_history(data, current, cache_dir=cache))
+    good = json.loads(path.read_text(encoding="utf-8"))
+    foreign = copy.deepcopy(good)  # written by another version of the tool
+    foreign["code"] = "0" * 64
+    for diff_entry in foreign["diffs"]:
+        diff_entry["diff"]["rows_added"] = [{"id": "forged", "name": "Forged row"}]
+    damaged = [b"", b"{not json", b'{"code": 1}', json.dumps(foreign).encode()]
+    parses = _counting_parses(monkeypatch)
+    for content in damaged:
+        path.write_bytes(content)
+        history.clear_cache()
+        parses.clear()
+        assert _shown(load_history(data, current, cache_dir=cache)) == expected
+        assert len(parses) == 5  # read again from git...
+        assert json.loads(path.read_text(encoding="utf-8")) == good  # ...and kept again
+
+
+def test_builds_keep_the_cache_beside_mkdocs_yml_unless_turned_off(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    kept = scenario.repo / ".cache" / "srm" / "history-srm_data.yaml.json"
+    assert kept.is_file()
+    project = make_project(tmp_path, srm_options={"cache_dir": ""})
+    make_repo(project)
+    commit_all(project, "all", DATES["created"])
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "Started the model" in result.page("changes/")
+    assert not (project / ".cache").exists()
+
+
+def test_an_unwritable_cache_does_not_fail_a_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path, srm_options={"cache_dir": "cache-file/srm"})
+    (project / "cache-file").write_text("a file where the cache directory would go")
+    make_repo(project)
+    commit_all(project, "all", DATES["created"])
+    result = run_build(project, None, "-v")
+    assert result.returncode == 0, result.stderr
+    assert "Started the model" in result.page("changes/")
+    assert "cannot write the history cache" in result.stderr
