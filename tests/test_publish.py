@@ -266,6 +266,17 @@ def test_a_link_to_somewhere_else_is_refused(tmp_path: Path) -> None:
     assert os.readlink(dest) == str(elsewhere)
 
 
+def test_srm_build_refuses_to_rewrite_a_published_release(published: Published) -> None:
+    target = os.readlink(published.dest)
+    before = snapshot(published.dest)
+    result = srm("build", "-q", "--dest", published.dest, cwd=published.project)
+    assert result.returncode == 2
+    assert f"srm build: error: {published.dest} is published by 'srm publish'" in result.stderr
+    assert f"srm publish --dest {published.dest}" in result.stderr
+    assert os.readlink(published.dest) == target
+    assert snapshot(published.dest) == before
+
+
 def test_two_publishes_never_run_at_once(published: Published) -> None:
     target = os.readlink(published.dest)
     lock = published.releases.root / ".lock"

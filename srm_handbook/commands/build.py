@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..options import DATA_ENV
+from ..publish import Releases
 
 
 def run_mkdocs_build(config_file: str, out_dir: str, data: str | None, quiet: bool = False) -> int:
@@ -44,6 +45,17 @@ def replace_dir(new: Path, dest: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    release = Releases.at(args.dest).current()
+    if release is not None:
+        # Building over it would rewrite the live release in place, outside the atomic
+        # switch and the rollback of srm publish.
+        print(
+            f"srm build: error: {args.dest} is published by 'srm publish' (a link to "
+            f"{release.parent.name}/{release.name}); publish a new build with "
+            f"'srm publish --dest {args.dest}', or build to another directory",
+            file=sys.stderr,
+        )
+        return 2
     dest = Path(args.dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-build-", dir=dest.parent))

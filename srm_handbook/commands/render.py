@@ -1,10 +1,21 @@
 """``srm render``: write the generated pages as plain Markdown files plus a nav snippet,
-so any MkDocs-compatible builder can publish them without the hook."""
+so any MkDocs-compatible builder can publish them without the hook.
+
+The output directory is often a docs directory with handwritten pages, so nothing there is
+lost: ``OUT/.srm-render.json`` records what the last run wrote (path and SHA-256), a file
+that this run would write is only replaced when that run wrote it and it has not been
+edited since (or already holds the same text), and files of earlier runs that are no
+longer generated (a removed responsibility) are deleted under the same condition. Any
+other existing file stops the run before anything is written, unless ``--force``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +67,89 @@ def cmd_render(args: argparse.Namespace) -> int:
     paths = SitePaths(prefix, directory_urls=not args.no_directory_urls)
     content = build_content(args.file, paths)
     out = Path(args.out)
-    for page in content.pages:
-        target = out / page.src
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page_markdown(page), encoding="utf-8")
-    for name, text in content.files.items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="")
-    (out / "srm-nav.yml").write_text(nav_snippet(content.pages, prefix), encoding="utf-8")
-    print(f"srm: wrote {len(content.pages)} pages and {len(content.files)} files to {out}/")
+    outputs = {page.src: page_markdown(page).encode("utf-8") for page in content.pages}
+    outputs.update((name, text.encode("utf-8")) for name, text in content.files.items())
+    outputs["srm-nav.yml"] = nav_snippet(content.pages, prefix).encode("utf-8")
+    written_before = _read_manifest(out)
+    problems = [] if args.force else _conflicts(out, outputs, written_before)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"srm render: {len(problems)} file{'s' if len(problems) != 1 else ''} in {out}/ "
+            "would be overwritten; nothing was written (move them, or pass --force)",
+            file=sys.stderr,
+        )
+        return 1
+    for rel, data in outputs.items():
+        _write_atomic(out / rel, data)
+    removed = []
+    for rel, digest in written_before.items():
+        target = out / rel
+        if rel in outputs or not target.is_file():
+            continue
+        if _sha256(target) == digest:
+            target.unlink()
+            removed.append(rel)
+        else:
+            print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
+    _write_atomic(
+        out / MANIFEST,
+        json.dumps(
+            {"files": {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}},
+            indent=1,
+            sort_keys=True,
+        ).encode("utf-8"),
+    )
+    gone = f"; removed {len(removed)} no longer generated" if removed else ""
+    print(f"srm: wrote {len(content.pages)} pages and {len(content.files)} files to {out}/{gone}")
     return 0
+
+
+MANIFEST = ".srm-render.json"
+"""What the last ``srm render`` wrote into its output directory (MkDocs skips dotfiles)."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _conflicts(out: Path, outputs: dict[str, bytes], written_before: dict[str, str]) -> list[str]:
+    """A line for each existing file this run would overwrite that is not its own."""
+    problems = []
+    for rel, data in outputs.items():
+        target = out / rel
+        if not target.exists() and not target.is_symlink():
+            continue
+        if target.is_symlink() or not target.is_file():
+            problems.append(f"{target}: error: exists and is not a regular file")
+            continue
+        current = _sha256(target)
+        if current == hashlib.sha256(data).hexdigest():
+            continue
+        if rel not in written_before:
+            problems.append(f"{target}: error: exists and was not written by srm render")
+        elif written_before[rel] != current:
+            problems.append(f"{target}: error: was edited since srm render wrote it")
+    return problems
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.srm-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
@@ -78,13 +161,22 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         description="Write every generated page as a Markdown file under OUT (a docs "
         "directory), the exports and assets, and OUT/srm-nav.yml: the nav, extra_css and "
         "extra_javascript entries to paste into mkdocs.yml. Any MkDocs-compatible builder "
-        "can then publish them without hooks/srm.py.",
+        "can then publish them without hooks/srm.py. Files in OUT that an earlier run did "
+        "not write, or that were edited since, are never overwritten: the run stops before "
+        "writing anything (unless --force). Pages of earlier runs that are no longer "
+        "generated are removed unless edited (OUT/.srm-render.json records what was "
+        "written).",
         epilog="Example:\n  srm render --out docs-generated/ srm_data.yaml\n"
         "  srm render --out docs/ --prefix security/srm/",
         formatter_class=fmt,
     )
     p.add_argument("--out", required=True, help="directory to write into (a docs_dir)")
     p.add_argument("--prefix", default="", help="mount path, e.g. security/srm/")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files under OUT that an earlier srm render did not write",
+    )
     p.add_argument(
         "--no-directory-urls",
         action="store_true",

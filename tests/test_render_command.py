@@ -1,0 +1,94 @@
+"""`srm render --out DIR`: DIR is often a docs directory with handwritten pages, so a run
+never overwrites or deletes a file it did not write (unless --force)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .helpers import BASE, edit, srm
+
+SECOND_ROW = """\
+  logging:
+    name: Logging
+    category: app
+    owners:
+      custom-ui: atlassian
+      web-triggers: atlassian
+    duties:
+      atlassian:
+        - Keep audit logs.
+"""
+
+
+def _data(tmp_path: Path, text: str = BASE + SECOND_ROW) -> Path:
+    path = tmp_path / "srm_data.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_handwritten_file_stops_the_run_before_anything_is_written(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    (out / "responsibilities").mkdir(parents=True)
+    (out / "index.md").write_text("# Our own home page\n", encoding="utf-8")
+    (out / "matrix.md").write_text("# Our own matrix notes\n", encoding="utf-8")
+    (out / "responsibilities" / "logging.md").write_text("# Notes\n", encoding="utf-8")
+    before = _files(out)
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 1
+    assert f"{out / 'index.md'}: error: exists and was not written by srm render" in (result.stderr)
+    assert f"{out / 'matrix.md'}: error:" in result.stderr
+    assert f"{out / 'responsibilities' / 'logging.md'}: error:" in result.stderr
+    assert "3 files in" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(out) == before
+    forced = srm("render", "--force", "--out", out, data)
+    assert forced.returncode == 0, forced.stderr
+    assert b"srm-page" in (out / "index.md").read_bytes()
+
+
+def test_its_own_files_are_rewritten_but_not_once_edited(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    (out / "handwritten").mkdir(parents=True)
+    (out / "handwritten" / "about.md").write_text("# About\n", encoding="utf-8")
+    assert srm("render", "--out", out, data).returncode == 0
+    page = out / "responsibilities" / "authentication.md"
+    data.write_text(edit(data.read_text("utf-8"), "Authenticate the user.", "Check."), "utf-8")
+    again = srm("render", "--out", out, data)
+    assert again.returncode == 0, again.stderr
+    assert "Check." in page.read_text("utf-8")
+    page.write_text(page.read_text("utf-8") + "\nA local note.\n", encoding="utf-8")
+    edited = _files(out)
+    third = srm("render", "--out", out, data)
+    assert third.returncode == 1
+    assert f"{page}: error: was edited since srm render wrote it" in third.stderr
+    assert _files(out) == edited
+    assert (out / "handwritten" / "about.md").read_text("utf-8") == "# About\n"
+
+
+def test_pages_no_longer_generated_are_removed_unless_edited(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    assert srm("render", "--out", out, data).returncode == 0
+    logging_page = out / "responsibilities" / "logging.md"
+    assert logging_page.is_file()
+    _data(tmp_path, BASE)  # the row is gone
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 0, result.stderr
+    assert "removed 1 no longer generated" in result.stdout
+    assert not logging_page.exists()
+    assert (out / "responsibilities" / "authentication.md").is_file()
+    # An edited page of an earlier run stays, even when no longer generated.
+    _data(tmp_path)
+    assert srm("render", "--out", out, data).returncode == 0
+    logging_page.write_text("# Kept: someone wrote here\n", encoding="utf-8")
+    _data(tmp_path, BASE)
+    kept = srm("render", "--out", out, data)
+    assert kept.returncode == 0, kept.stderr
+    assert f"srm: kept {logging_page}: no longer generated, but edited since" in kept.stderr
+    assert logging_page.read_text("utf-8") == "# Kept: someone wrote here\n"
