@@ -10,6 +10,7 @@ import contextlib
 import gc
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -298,19 +299,19 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
             except ValidationError as exc:
                 report(_pydantic_findings(exc, ("responsibilities", rid)))
     if header is None:
-        # Another top-level key is wrong (already reported): still check the rows against
-        # the parties, capabilities and categories when those are valid, so that one run
-        # reports everything it can.
-        try:
-            declared = schema.Declarations.model_validate(parsed.data)
-        except ValidationError:
-            raise SrmDataError(diagnostics) from None
+        # Something in the header is wrong (already reported): still check the rows
+        # against what is declared, so that one run reports everything it can.
+        parties = _declared(parsed.data, "parties", schema.Party)
+        capabilities = _declared(parsed.data, "capabilities", schema.Capability)
+        categories = _declared(parsed.data, "categories", schema.Category)
+        if parties is None or capabilities is None or categories is None:
+            raise SrmDataError(diagnostics)  # every reference to it would be flagged too
         partial = schema.SrmDocument.model_construct(
             schema_=1,
             title="",
-            parties=declared.parties,
-            capabilities=declared.capabilities,
-            categories=declared.categories,
+            parties=parties,
+            capabilities=capabilities,
+            categories=categories,
             responsibilities=rows,
         )
         all_ids = raw_rows if isinstance(raw_rows, dict) else ()
@@ -323,6 +324,32 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
     if diagnostics:
         raise SrmDataError(diagnostics)
     return _normalise(doc, source)
+
+
+def _declared(data: dict[str, Any], section: str, model: type[Any]) -> dict[str, Any] | None:
+    """The declarations of one section of a document that is not valid as a whole, to
+    check the rows against: every entry, its body validated, or a stand-in named like it
+    when the body is wrong (that is reported already, and rows may name it). None when
+    the section is missing, not a mapping, or has an invalid id: the rows then cannot be
+    checked without flagging every use of that id as well."""
+    entries = data.get(section)
+    if not isinstance(entries, dict) or not entries:
+        return None
+    if not all(isinstance(i, str) and _ID.fullmatch(i) for i in entries):
+        return None
+    out: dict[str, Any] = {}
+    for ident, body in entries.items():
+        try:
+            out[ident] = model.model_validate(body)
+        except ValidationError:
+            name = body.get("name") if isinstance(body, dict) else None
+            out[ident] = model.model_construct(
+                name=name if isinstance(name, str) and name.strip() else ident
+            )
+    return out
+
+
+_ID = re.compile(schema.ID_PATTERN)
 
 
 def load_model(path: str | os.PathLike[str], display: str | None = None) -> m.Srm:

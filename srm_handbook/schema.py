@@ -252,17 +252,6 @@ class DocumentHeader(SrmDocument):
     responsibilities: Annotated[dict[Id, Any], Field(min_length=1, max_length=MAX_ROWS)]
 
 
-class Declarations(BaseModel):
-    """Only the parties, capabilities and categories of a document: when these are valid,
-    the rows can be checked against them even if another top-level key is wrong."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    parties: Annotated[dict[Id, Party], Field(min_length=1, max_length=MAX_PARTIES)]
-    capabilities: Annotated[dict[Id, Capability], Field(min_length=1, max_length=MAX_COLUMNS)]
-    categories: Annotated[dict[Id, Category], Field(min_length=1)]
-
-
 def _drop_null(node: Any) -> Any:
     """Optional keys are omitted, never null (an empty value is read as empty text)."""
     if isinstance(node, list):

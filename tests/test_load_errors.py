@@ -551,3 +551,21 @@ def test_rows_are_still_checked_when_another_top_level_key_is_wrong(tmp_path: Pa
         "empty text for 'title': write it out (rule 5)",
         "unknown category 'ap' (did you mean 'app'?)",
     ]
+
+
+def test_rows_are_still_checked_when_a_declaration_is_wrong(tmp_path: Path) -> None:
+    # A party with a typo in its body, a capability without a name and a row that names an
+    # undeclared category: one run reports all three, and the rows naming the damaged
+    # party and capability are not flagged for it.
+    text = edit(BASE, "    name: Atlassian\n", "    name: Atlassian\n    possesive: Its\n")
+    text = edit(text, "    name: Custom UI\n", "    status: beta\n")
+    text = edit(text, "    category: app\n", "    category: ap\n")
+    path = tmp_path / "three.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1
+    assert [message for *_, message in error_lines(result.stderr)] == [
+        "unknown key 'possesive' (did you mean 'possessive'?)",
+        "missing required key 'name'",
+        "unknown category 'ap' (did you mean 'app'?)",
+    ]
