@@ -67,7 +67,18 @@ Text = Annotated[
     AfterValidator(_not_blank),
     AfterValidator(_no_controls),
 ]
-NonEmptyIdList = Annotated[list[Id], Field(min_length=1)]
+
+
+def _unique(value: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for item in value:
+        if item in seen:
+            raise ValueError(f"lists {item!r} twice")
+        seen.add(item)
+    return value
+
+
+NonEmptyIdList = Annotated[list[Id], Field(min_length=1), AfterValidator(_unique)]
 
 
 def _check_url(value: str) -> str:
@@ -153,15 +164,6 @@ def _owners_to_list(value: Any) -> Any:
             "is an empty list: name the owning party, list the parties that share it, "
             "or write n/a (rule 5)"
         )
-    return value
-
-
-def _unique(value: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for item in value:
-        if item in seen:
-            raise ValueError(f"lists {item!r} twice")
-        seen.add(item)
     return value
 
 

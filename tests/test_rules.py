@@ -83,6 +83,18 @@ def test_rule1_bad_party_listed_twice_in_one_cell() -> None:
     assert errors(text) == [(21, 18, "'custom-ui' lists 'atlassian' twice")]
 
 
+def test_a_duty_scope_listing_a_capability_twice_is_refused() -> None:
+    text = edit(
+        BASE,
+        "        - Authenticate every web trigger call.\n",
+        "        - text: Authenticate every web trigger call.\n"
+        "          capabilities: [web-triggers, web-triggers]\n",
+    )
+    assert errors(text) == [
+        (*at(text, "[web-triggers, web-triggers]"), "'capabilities' lists 'web-triggers' twice")
+    ]
+
+
 def test_rule1_bad_na_combined_with_a_party() -> None:
     text = edit(BASE, "custom-ui: atlassian\n", "custom-ui: [atlassian, n/a]\n")
     assert errors(text) == [(21, 18, "'custom-ui' combines 'n/a' with parties; 'n/a' stands alone")]
