@@ -26,6 +26,7 @@ from srm_handbook.diagnostics import SrmDataError
 from srm_handbook.options import DATA_ENV, OptionsError, SrmOptions, parse_options
 from srm_handbook.site import (
     ASSET_DIR,
+    RenderProgress,
     SiteContent,
     add_to_search_index,
     build_content,
@@ -104,6 +105,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError(f"{shown}: {n} error{'s' if n != 1 else ''}; nothing was built") from None
     _state["content"] = content
     _state["by_src"] = {p.src: p for p in content.pages}
+    _state["progress"] = RenderProgress(len(content.pages))
 
 
 @_timed
@@ -176,6 +178,9 @@ def on_page_context(
     generated: GeneratedPage | None = _state["by_src"].get(page.file.src_uri)
     if generated is not None:
         page.content = generated.html
+        message = _state["progress"].tick()
+        if message:
+            log.info(message)
     return context
 
 

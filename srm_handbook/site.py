@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -95,6 +96,35 @@ def build_content(
         timings["pages"],
     )
     return SiteContent(srm, generated, files, timings)
+
+
+class RenderProgress:
+    """Says how far the rendering of the pages has got, at most every ``interval``
+    seconds (so a small build says nothing and a long one shows it is moving)."""
+
+    def __init__(
+        self,
+        total: int,
+        interval: float = 5.0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.total = total
+        self.done = 0
+        self.interval = interval
+        self.clock = clock
+        self.start = self.last = clock()
+
+    def tick(self) -> str | None:
+        """Count one page; a progress line when one is due."""
+        self.done += 1
+        now = self.clock()
+        if now - self.last < self.interval or self.done >= self.total:
+            return None
+        self.last = now
+        return (
+            f"rendered {self.done} of {self.total} pages "
+            f"({self.done * 100 // self.total} %, {now - self.start:.0f}s)"
+        )
 
 
 def _published_file(paths: SitePaths, page: str) -> str:

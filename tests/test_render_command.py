@@ -3,6 +3,7 @@ never overwrites or deletes a file it did not write (unless --force)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .helpers import BASE, edit, srm
@@ -92,3 +93,28 @@ def test_pages_no_longer_generated_are_removed_unless_edited(tmp_path: Path) -> 
     assert kept.returncode == 0, kept.stderr
     assert f"srm: kept {logging_page}: no longer generated, but edited since" in kept.stderr
     assert logging_page.read_text("utf-8") == "# Kept: someone wrote here\n"
+
+
+def test_what_cannot_be_overwritten_stops_even_a_forced_run(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    (out / "matrix.md").mkdir(parents=True)  # a folder where a page goes
+    (out / "capabilities").write_text("a file where a folder goes", encoding="utf-8")
+    before = _files(out)
+    for args in ((), ("--force",)):
+        result = srm("render", *args, "--out", out, data)
+        assert result.returncode == 1
+        assert f"{out / 'matrix.md'}: error: exists and is not a regular file" in result.stderr
+        assert f"{out / 'capabilities'}: error: exists and is not a directory" in result.stderr
+        assert result.stderr.count("capabilities: error:") == 1  # said once, not per page
+        assert "Traceback" not in result.stderr
+        assert _files(out) == before
+
+
+def test_an_unwritable_output_is_one_error_line(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = Path("/proc") / f"srm-render-test-{os.getpid()}"  # nobody, not even root, can
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 1
+    assert f"srm render: error: cannot write {out}: No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr

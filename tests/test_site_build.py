@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from srm_handbook.site import RenderProgress
+
 from .conftest import DATA, FIXTURES, BuildResult, build_site, make_project, run_build
 from .helpers import srm
 from .site_html import broken_links
@@ -152,3 +154,19 @@ def test_handwritten_links_into_generated_anchors_are_validated(tmp_path: Path) 
     result = run_build(project)
     assert result.returncode != 0
     assert "does not contain an anchor '#no-such-row'" in result.stderr
+
+
+def test_long_renders_report_progress_every_few_seconds() -> None:
+    now = [0.0]
+    progress = RenderProgress(10, interval=5.0, clock=lambda: now[0])
+    said = []
+    for step in range(10):
+        now[0] = 2.0 * (step + 1)  # two seconds per page
+        said.append(progress.tick())
+    assert [s for s in said if s] == [
+        "rendered 3 of 10 pages (30 %, 6s)",
+        "rendered 6 of 10 pages (60 %, 12s)",
+        "rendered 9 of 10 pages (90 %, 18s)",
+    ]
+    quick = RenderProgress(1000, interval=5.0, clock=lambda: 0.0)
+    assert all(quick.tick() is None for _ in range(1000))  # a fast build says nothing

@@ -71,18 +71,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     outputs.update((name, text.encode("utf-8")) for name, text in content.files.items())
     outputs["srm-nav.yml"] = nav_snippet(content.pages, prefix).encode("utf-8")
     written_before = _read_manifest(out)
-    problems = [] if args.force else _conflicts(out, outputs, written_before)
+    problems = list(dict.fromkeys(_conflicts(out, outputs, written_before, args.force)))
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print(
             f"srm render: {len(problems)} file{'s' if len(problems) != 1 else ''} in {out}/ "
-            "would be overwritten; nothing was written (move them, or pass --force)",
+            "stand in the way; nothing was written (move them"
+            + (")" if args.force else ", or pass --force)"),
             file=sys.stderr,
         )
         return 1
-    for rel, data in outputs.items():
-        _write_atomic(out / rel, data)
+    try:
+        for rel, data in outputs.items():
+            _write_atomic(out / rel, data)
+    except OSError as exc:
+        where = exc.filename or out
+        print(f"srm render: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     removed = []
     for rel, digest in written_before.items():
         target = out / rel
@@ -125,15 +131,23 @@ def _read_manifest(out: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _conflicts(out: Path, outputs: dict[str, bytes], written_before: dict[str, str]) -> list[str]:
-    """A line for each existing file this run would overwrite that is not its own."""
+def _conflicts(
+    out: Path, outputs: dict[str, bytes], written_before: dict[str, str], force: bool
+) -> list[str]:
+    """A line for each existing file this run would overwrite that is not its own (with
+    ``force``, only for what cannot be overwritten: directories, links)."""
     problems = []
     for rel, data in outputs.items():
         target = out / rel
+        for parent in reversed(Path(rel).parents[:-1]):  # a file where a folder must be
+            if (out / parent).exists() and not (out / parent).is_dir():
+                problems.append(f"{out / parent}: error: exists and is not a directory")
         if not target.exists() and not target.is_symlink():
             continue
         if target.is_symlink() or not target.is_file():
             problems.append(f"{target}: error: exists and is not a regular file")
+            continue
+        if force:
             continue
         current = _sha256(target)
         if current == hashlib.sha256(data).hexdigest():
