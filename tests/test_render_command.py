@@ -3,7 +3,10 @@ never overwrites or deletes a file it did not write (unless --force)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import stat
 from pathlib import Path
 
 from .helpers import BASE, edit, srm
@@ -45,6 +48,7 @@ def test_a_handwritten_file_stops_the_run_before_anything_is_written(tmp_path: P
     assert f"{out / 'matrix.md'}: error:" in result.stderr
     assert f"{out / 'responsibilities' / 'logging.md'}: error:" in result.stderr
     assert "3 files in" in result.stderr and "nothing was written" in result.stderr
+    assert "there is no .srm-render.json" in result.stderr  # output of an older srm render?
     assert "Traceback" not in result.stderr
     assert _files(out) == before
     forced = srm("render", "--force", "--out", out, data)
@@ -118,3 +122,37 @@ def test_an_unwritable_output_is_one_error_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"srm render: error: cannot write {out}: No such file or directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_record_of_written_files_cannot_point_outside_the_output(tmp_path: Path) -> None:
+    """.srm-render.json sits in a docs directory anyone can edit: a planted entry must not
+    make a run delete a file elsewhere."""
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    assert srm("render", "--out", out, data).returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "victim.txt").write_text("precious", encoding="utf-8")
+    (out / "link").symlink_to(tmp_path / "elsewhere")
+    digest = hashlib.sha256(b"precious").hexdigest()
+    manifest = out / ".srm-render.json"
+    record = json.loads(manifest.read_text("utf-8"))
+    for planted in ("../victim.txt", str(victim), "link/victim.txt"):
+        record["files"][planted] = [digest]
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 0, result.stderr
+    assert "removed" not in result.stdout
+    assert victim.read_text("utf-8") == "precious"
+    assert (tmp_path / "elsewhere" / "victim.txt").read_text("utf-8") == "precious"
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    assert srm("render", "--out", out, _data(tmp_path)).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o666 & ~umask}
+    assert not [p for p in out.rglob("*") if p.name.endswith(".srm-tmp")]

@@ -12,10 +12,12 @@ other existing file stops the run before anything is written, unless ``--force``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -75,52 +77,67 @@ def cmd_render(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
+        hint = ")" if args.force else ", or pass --force)"
+        if not written_before and not args.force:
+            hint += (
+                f"; there is no {MANIFEST} in {out}/ yet, so output of an earlier srm "
+                "render without one counts as not written by it: check, then --force once"
+            )
         print(
             f"srm render: {len(problems)} file{'s' if len(problems) != 1 else ''} in {out}/ "
-            "stand in the way; nothing was written (move them"
-            + (")" if args.force else ", or pass --force)"),
+            f"stand in the way; nothing was written (move them{hint}",
             file=sys.stderr,
         )
         return 1
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
     try:
+        # First a manifest that owns both the old and the new content of every file, so a
+        # run cut short leaves nothing the next run would mistake for someone's edits.
+        both = {rel: sorted({*written_before.get(rel, ()), d}) for rel, d in digests.items()}
+        _write_manifest(out, {**written_before, **both})
         for rel, data in outputs.items():
             _write_atomic(out / rel, data)
+        removed = []
+        for rel, accepted in written_before.items():
+            target = out / rel
+            if rel in outputs or not target.is_file() or not _resolves_inside(out, target):
+                continue
+            if _sha256(target) in accepted:
+                target.unlink()
+                removed.append(rel)
+            else:
+                print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
+        _write_manifest(out, {rel: [d] for rel, d in digests.items()})
     except OSError as exc:
         where = exc.filename or out
         print(f"srm render: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    removed = []
-    for rel, digest in written_before.items():
-        target = out / rel
-        if rel in outputs or not target.is_file():
-            continue
-        if _sha256(target) == digest:
-            target.unlink()
-            removed.append(rel)
-        else:
-            print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
-    _write_atomic(
-        out / MANIFEST,
-        json.dumps(
-            {"files": {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}},
-            indent=1,
-            sort_keys=True,
-        ).encode("utf-8"),
-    )
     gone = f"; removed {len(removed)} no longer generated" if removed else ""
     print(f"srm: wrote {len(content.pages)} pages and {len(content.files)} files to {out}/{gone}")
     return 0
 
 
 MANIFEST = ".srm-render.json"
-"""What the last ``srm render`` wrote into its output directory (MkDocs skips dotfiles)."""
+"""What ``srm render`` wrote into its output directory: path -> the SHA-256 digests the
+file may have and still be its own (MkDocs skips dotfiles)."""
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
+def _inside(rel: str) -> bool:
+    """A manifest path that stays inside the output directory (the manifest is a file
+    in a docs directory that anyone can edit: it must not make a run delete elsewhere)."""
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\\" not in rel
+
+
+def _resolves_inside(out: Path, target: Path) -> bool:
+    return target.resolve().is_relative_to(out.resolve())
+
+
+def _read_manifest(out: Path) -> dict[str, list[str]]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         files = data["files"]
@@ -128,11 +145,20 @@ def _read_manifest(out: Path) -> dict[str, str]:
         return {}
     if not isinstance(files, dict):
         return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        rel: [d for d in accepted if isinstance(d, str)]
+        for rel, accepted in files.items()
+        if isinstance(rel, str) and _inside(rel) and isinstance(accepted, list)
+    }
+
+
+def _write_manifest(out: Path, files: dict[str, list[str]]) -> None:
+    text = json.dumps({"files": files}, indent=1, sort_keys=True)
+    _write_atomic(out / MANIFEST, text.encode("utf-8"))
 
 
 def _conflicts(
-    out: Path, outputs: dict[str, bytes], written_before: dict[str, str], force: bool
+    out: Path, outputs: dict[str, bytes], written_before: dict[str, list[str]], force: bool
 ) -> list[str]:
     """A line for each existing file this run would overwrite that is not its own (with
     ``force``, only for what cannot be overwritten: directories, links)."""
@@ -154,16 +180,31 @@ def _conflicts(
             continue
         if rel not in written_before:
             problems.append(f"{target}: error: exists and was not written by srm render")
-        elif written_before[rel] != current:
+        elif current not in written_before[rel]:
             problems.append(f"{target}: error: was edited since srm render wrote it")
     return problems
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file of its own, renamed into
+    place, with the permissions a plain write would give."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.srm-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".srm-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
