@@ -272,16 +272,17 @@ class _Versions:
         self.labels = labels
         self.raw = _fetch(where, [o for o in oids if o not in _INFO])
         self.held: dict[str, Srm] = {}
-        self.used: set[str] = set()
-        self.used_diffs: set[DiffKey] = set()
+        self.used: dict[str, VersionInfo] = {}
+        self.used_diffs: dict[DiffKey, SrmDiff] = {}
+        """What this build used (kept here: the shared caches may be cleared meanwhile)."""
         self.computed = False
         """Whether anything was parsed or compared (rather than found in a cache)."""
 
     def info(self, oid: str) -> VersionInfo:
         if oid not in _INFO:
             self.model(oid)
-        self.used.add(oid)
-        return _INFO[oid]
+        info = self.used[oid] = _INFO[oid]
+        return info
 
     def model(self, oid: str) -> Srm | None:
         """The model of a version (None if it does not validate)."""
@@ -312,7 +313,6 @@ class _Versions:
 
     def diff(self, old: str | None, new: str) -> SrmDiff:
         key = (old, new)
-        self.used_diffs.add(key)
         cached = _DIFFS.get(key)
         if cached is None:
             self.computed = True
@@ -322,6 +322,7 @@ class _Versions:
             cached = diff(old_model, new_model)
             _remember(_DIFFS)
             _DIFFS[key] = cached
+        self.used_diffs[key] = cached
         return cached
 
 
@@ -456,11 +457,7 @@ def _build(
         previous = oid
     entries.reverse()
     if cache is not None and (versions.computed or not os.path.exists(cache)):
-        history_cache.write(
-            cache,
-            {o: _INFO[o] for o in versions.used},
-            {k: _DIFFS[k] for k in versions.used_diffs},
-        )
+        history_cache.write(cache, versions.used, versions.used_diffs)
     # Uncommitted changes in the working copy, when they change the model.
     try:
         with open(os.path.join(where, name), "rb") as fh:

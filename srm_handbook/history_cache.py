@@ -21,7 +21,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -31,8 +31,9 @@ log = logging.getLogger("mkdocs.srm")
 
 MAX_BYTES = 64 * 1024 * 1024
 """A larger cache file is not read (the history it holds is bounded by ``history_limit``)."""
-_CODE = ("diff.py", "history.py", "history_cache.py", "load.py", "model.py", "rules.py",
-         "schema.py", "strict_yaml.py")  # fmt: skip
+_CODE = ("diagnostics.py", "diff.py", "history.py", "history_cache.py", "load.py",
+         "model.py", "rules.py", "schema.py", "strict_yaml.py")  # fmt: skip
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML")  # their versions shape the messages
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,13 @@ _ADAPTER = TypeAdapter(_File)
 
 @functools.cache
 def code_digest() -> str:
-    """A digest of the modules whose behaviour the cached results depend on."""
+    """A digest of the modules (and library versions) the cached results depend on."""
     digest = hashlib.sha256()
     package = resources.files("srm_handbook")
     for name in _CODE:
         digest.update(package.joinpath(name).read_bytes())
+    for library in _LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}".encode())
     return digest.hexdigest()
 
 
@@ -116,6 +119,9 @@ def write(path: str, versions: dict[str, VersionInfo], diffs: dict[DiffKey, SrmD
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # readable like any file the build writes
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

@@ -44,3 +44,16 @@ def test_a_failed_build_keeps_the_published_site(tmp_path: Path) -> None:
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text("utf-8") == "the good site"
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_destination_that_links_elsewhere_is_built_through(tmp_path: Path) -> None:
+    """Only a link made by `srm publish` (into DEST.releases/) is refused; a link to a
+    served folder is rebuilt like before."""
+    project = make_project(tmp_path)
+    served = tmp_path / "www"
+    served.mkdir()
+    (project / "site").symlink_to(served)
+    result = _srm_build(project)
+    assert result.returncode == 0, result.stderr
+    assert (served / "matrix" / "index.html").is_file()
+    assert (project / "site").is_symlink()

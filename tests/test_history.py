@@ -488,3 +488,21 @@ def test_an_unwritable_cache_does_not_fail_a_strict_build(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "Started the model" in result.page("changes/")
     assert "cannot write the history cache" in result.stderr
+
+
+def test_the_cache_file_holds_what_the_build_used_even_if_memory_was_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The in-memory caches are bounded and may be emptied in the middle of a build (a
+    long `mkdocs serve` session); the file still gets every version and diff used."""
+    _, data, _ = _repo_with_versions(tmp_path)
+    cache = tmp_path / "cache"
+    current = load_model(data)
+    monkeypatch.setattr(history, "_CACHE_SIZE", 0)  # cleared at every new entry
+    history.clear_cache()
+    first = load_history(data, current, cache_dir=cache)
+    kept = json.loads((cache / "history-srm_data.yaml.json").read_text("utf-8"))
+    assert len(kept["versions"]) == 5
+    assert len(kept["diffs"]) == sum(1 for e in first.entries if e.diff is not None)
+    history.clear_cache()
+    assert _shown(load_history(data, current, cache_dir=cache)) == _shown(first)

@@ -45,8 +45,10 @@ def replace_dir(new: Path, dest: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    release = Releases.at(args.dest).current()
-    if release is not None:
+    releases = Releases.at(args.dest)
+    release = releases.current()
+    target = Path(os.path.realpath(args.dest))
+    if release is not None and target.parent == Path(os.path.realpath(releases.root)):
         # Building over it would rewrite the live release in place, outside the atomic
         # switch and the rollback of srm publish.
         print(
