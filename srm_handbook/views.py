@@ -1,4 +1,5 @@
-"""Pages of the handbook, rendered from the model by the Jinja templates.
+"""Pages of the handbook: a Jinja template per kind of page lays out the pieces that
+:mod:`srm_handbook.fragments` builds once (cells, duties, checklists, table rows).
 
 Pure: no MkDocs here. :func:`pages` yields a :class:`GeneratedPage` for every page of
 the site contract; the MkDocs hook adds them to the build and ``srm render`` writes
