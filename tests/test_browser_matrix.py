@@ -637,3 +637,22 @@ def test_filter_change_time_at_l(
     ) == ("table-cell")
     context.close()
     assert errors == []
+
+
+def test_party_pages_lay_out_lazily_but_anchors_and_find_still_work(
+    page: Any, filter_url: str
+) -> None:
+    page.goto(filter_url + "parties/vendor/")
+    groups = page.locator("div.srm-category-group")
+    assert groups.count() >= 2
+    assert set(groups.evaluate_all("gs => gs.map(g => getComputedStyle(g).contentVisibility)")) == {
+        "auto"
+    }
+    last = page.locator("div.srm-category-group h3[id]").last
+    anchor = last.get_attribute("id")
+    page.goto(filter_url + f"parties/vendor/#{anchor}")
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", anchor)
+    assert 0 <= top < page.viewport_size["height"]
+    text = page.locator("div.srm-category-group .srm-text").last.text_content() or ""
+    page.evaluate("() => window.scrollTo(0, 0)")
+    assert page.evaluate("t => window.find(t)", " ".join(text.split()))
