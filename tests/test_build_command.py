@@ -19,6 +19,7 @@ def test_build_replaces_the_site_and_leaves_it_readable(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     old = project / "site"
     old.mkdir()
+    (old / "index.html").write_text("an older build", encoding="utf-8")
     (old / "stale.html").write_text("from an older build", encoding="utf-8")
     result = _srm_build(project)
     assert result.returncode == 0, result.stderr
@@ -57,3 +58,23 @@ def test_a_destination_that_links_elsewhere_is_built_through(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert (served / "matrix" / "index.html").is_file()
     assert (project / "site").is_symlink()
+
+
+def test_a_destination_holding_the_project_or_sources_is_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "notes").mkdir()
+    (project / "notes" / "plan.txt").write_text("keep me", encoding="utf-8")
+    before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
+    for dest, why in (
+        (".", "holds"),
+        ("..", "holds"),
+        ("docs", "does not look like a built site"),
+        ("notes", "does not look like a built site"),
+    ):
+        result = _srm_build(project, "--dest", dest)
+        assert result.returncode == 2, dest
+        assert result.stderr.startswith(f"srm build: error: {dest} "), result.stderr
+        assert why in result.stderr
+        assert "Traceback" not in result.stderr
+    assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
+    assert (project / "notes" / "plan.txt").read_text("utf-8") == "keep me"

@@ -269,10 +269,16 @@ def test_a_link_to_somewhere_else_is_refused(tmp_path: Path) -> None:
 def test_srm_build_refuses_to_rewrite_a_published_release(published: Published) -> None:
     target = os.readlink(published.dest)
     before = snapshot(published.dest)
-    result = srm("build", "-q", "--dest", published.dest, cwd=published.project)
-    assert result.returncode == 2
-    assert f"srm build: error: {published.dest} is published by 'srm publish'" in result.stderr
-    assert f"srm publish --dest {published.dest}" in result.stderr
+    other_link = published.dest.with_name("www")
+    other_link.symlink_to(published.dest)
+    release = published.dest.resolve()
+    for dest in (published.dest, other_link, release):
+        result = srm("build", "-q", "--dest", dest, cwd=published.project)
+        assert result.returncode == 2, dest
+        assert f"srm build: error: {dest} is a release published by 'srm publish'" in (
+            result.stderr
+        )
+        assert f"srm publish --dest {published.dest.name}" in result.stderr
     assert os.readlink(published.dest) == target
     assert snapshot(published.dest) == before
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..options import DATA_ENV
-from ..publish import Releases
+from ..publish import LOCK_NAME, RELEASES_SUFFIX
 
 
 def run_mkdocs_build(config_file: str, out_dir: str, data: str | None, quiet: bool = False) -> int:
@@ -44,19 +44,48 @@ def replace_dir(new: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    releases = Releases.at(args.dest)
-    release = releases.current()
-    target = Path(os.path.realpath(args.dest))
-    if release is not None and target.parent == Path(os.path.realpath(releases.root)):
-        # Building over it would rewrite the live release in place, outside the atomic
-        # switch and the rollback of srm publish.
-        print(
-            f"srm build: error: {args.dest} is published by 'srm publish' (a link to "
-            f"{release.parent.name}/{release.name}); publish a new build with "
-            f"'srm publish --dest {args.dest}', or build to another directory",
-            file=sys.stderr,
+def refusal(dest_arg: str, config_file: str, data: str | None) -> str | None:
+    """Why ``dest_arg`` must not be replaced by a build, or None. A build replaces the
+    whole directory, so it must not hold the project, and must not be a release that
+    ``srm publish`` switches to atomically."""
+    dest = Path(dest_arg).resolve()
+    if dest.parent.name.endswith(RELEASES_SUFFIX) and (dest.parent / LOCK_NAME).exists():
+        # Building over it would rewrite a release in place, outside the atomic switch
+        # and the rollback of srm publish.
+        link = dest.parent.name.removesuffix(RELEASES_SUFFIX)
+        return (
+            f"{dest_arg} is a release published by 'srm publish' ({dest.parent.name}/"
+            f"{dest.name}); publish a new build with 'srm publish --dest {link}', or build "
+            "to another directory"
         )
+    sources = [Path.cwd(), Path(config_file).resolve().parent]
+    if data:
+        sources.append(Path(data).resolve())
+    for source in sources:
+        if source == dest or dest in source.parents:
+            return (
+                f"{dest_arg} holds {source}, which a build would delete with the old site; "
+                "build to a directory of its own, such as 'site'"
+            )
+    if dest.is_dir() and not dest.is_symlink():
+        names = {p.name for p in dest.iterdir()}
+        if names and (
+            "index.html" not in names
+            or names & {"mkdocs.yml", ".git"}
+            or any(n.endswith(".md") for n in names)
+        ):
+            return (
+                f"{dest_arg} is a directory that does not look like a built site (it has "
+                "no index.html, or holds Markdown or project files); a build would delete "
+                "what is in it. Move it away, or build to another directory"
+            )
+    return None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    why = refusal(args.dest, args.config_file, args.data)
+    if why is not None:
+        print(f"srm build: error: {why}", file=sys.stderr)
         return 2
     dest = Path(args.dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +114,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "build",
         help="build the handbook site (a failed build keeps the old one)",
         description="Run 'mkdocs build --strict' into a fresh directory and, only if it "
-        "succeeds, replace DEST with it.",
+        "succeeds, replace DEST with it. DEST must be a directory of its own: one that "
+        "holds the project or sources, or a release made by 'srm publish', is refused.",
         epilog="Examples:\n  srm build\n  srm build --dest public --data other.yaml",
         formatter_class=fmt,
     )
