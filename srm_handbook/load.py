@@ -301,9 +301,9 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
     if header is None:
         # Something in the header is wrong (already reported): still check the rows
         # against what is declared, so that one run reports everything it can.
-        parties = _declared(parsed.data, "parties", schema.Party)
-        capabilities = _declared(parsed.data, "capabilities", schema.Capability)
-        categories = _declared(parsed.data, "categories", schema.Category)
+        parties = _declared(parsed.data, "parties", schema.Party, schema.MAX_PARTIES)
+        capabilities = _declared(parsed.data, "capabilities", schema.Capability, schema.MAX_COLUMNS)
+        categories = _declared(parsed.data, "categories", schema.Category, None)
         if parties is None or capabilities is None or categories is None:
             raise SrmDataError(diagnostics)  # every reference to it would be flagged too
         partial = schema.SrmDocument.model_construct(
@@ -326,14 +326,18 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
     return _normalise(doc, source)
 
 
-def _declared(data: dict[str, Any], section: str, model: type[Any]) -> dict[str, Any] | None:
+def _declared(
+    data: dict[str, Any], section: str, model: type[Any], limit: int | None
+) -> dict[str, Any] | None:
     """The declarations of one section of a document that is not valid as a whole, to
     check the rows against: every entry, its body validated, or a stand-in named like it
     when the body is wrong (that is reported already, and rows may name it). None when
-    the section is missing, not a mapping, or has an invalid id: the rows then cannot be
-    checked without flagging every use of that id as well."""
+    the section is missing, not a mapping, over its size limit, or has an invalid id: the
+    rows then cannot be checked without flagging every use of it as well."""
     entries = data.get(section)
     if not isinstance(entries, dict) or not entries:
+        return None
+    if limit is not None and len(entries) > limit:
         return None
     if not all(isinstance(i, str) and _ID.fullmatch(i) for i in entries):
         return None

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from srm_handbook import strict_yaml
+from srm_handbook import schema, strict_yaml
 from srm_handbook.diagnostics import Diagnostic, SrmDataError, SrmInputError
 from srm_handbook.load import load_model, parse_model
+from srm_handbook.synthetic import generate
 
 from .helpers import BASE, LINE, edit, srm
 
@@ -568,4 +569,17 @@ def test_rows_are_still_checked_when_a_declaration_is_wrong(tmp_path: Path) -> N
         "unknown key 'possesive' (did you mean 'possessive'?)",
         "missing required key 'name'",
         "unknown category 'ap' (did you mean 'app'?)",
+    ]
+
+
+def test_a_section_over_its_limit_is_one_error_not_one_per_row(tmp_path: Path) -> None:
+    text = generate(rows=30, capabilities=schema.MAX_COLUMNS)
+    extra = f"  cap-{schema.MAX_COLUMNS + 1}:\n    name: One too many\n"
+    text = edit(text, "\ncapabilities:\n", "\ncapabilities:\n" + extra)  # the rows lack it
+    path = tmp_path / "wide.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1
+    assert [message for *_, message in error_lines(result.stderr)] == [
+        f"'capabilities' has too many entries: at most {schema.MAX_COLUMNS}"
     ]
