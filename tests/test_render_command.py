@@ -48,7 +48,9 @@ def test_a_handwritten_file_stops_the_run_before_anything_is_written(tmp_path: P
     assert f"{out / 'matrix.md'}: error:" in result.stderr
     assert f"{out / 'responsibilities' / 'logging.md'}: error:" in result.stderr
     assert "3 files in" in result.stderr and "nothing was written" in result.stderr
-    assert "there is no .srm-render.json" in result.stderr  # output of an older srm render?
+    assert f"{out / '.srm-render.json'}, the record of what srm render wrote, does not exist" in (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert _files(out) == before
     forced = srm("render", "--force", "--out", out, data)
@@ -156,3 +158,31 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     modes = {stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
     assert modes == {0o666 & ~umask}
     assert not [p for p in out.rglob("*") if p.name.endswith(".srm-tmp")]
+
+
+def test_a_new_prefix_moves_the_pages_and_leaves_no_empty_folders(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    assert srm("render", "--prefix", "a/", "--out", out, data).returncode == 0
+    assert (out / "a" / "responsibilities" / "logging.md").is_file()
+    moved = srm("render", "--prefix", "b/", "--out", out, data)
+    assert moved.returncode == 0, moved.stderr
+    assert not (out / "a").exists()
+    assert (out / "b" / "responsibilities" / "logging.md").is_file()
+
+
+def test_a_record_in_the_first_format_or_unreadable_is_handled(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    assert srm("render", "--out", out, data).returncode == 0
+    manifest = out / ".srm-render.json"
+    record = json.loads(manifest.read_text("utf-8"))
+    first_format = {rel: digests[0] for rel, digests in record["files"].items()}
+    manifest.write_text(json.dumps({"files": first_format}), encoding="utf-8")
+    _data(tmp_path, BASE)
+    assert srm("render", "--out", out, data).returncode == 0  # its own files, recognised
+    manifest.write_text("{not json", encoding="utf-8")
+    _data(tmp_path)
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 1
+    assert "the record of what srm render wrote, cannot be read" in result.stderr

@@ -79,9 +79,10 @@ def cmd_render(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         hint = ")" if args.force else ", or pass --force)"
         if not written_before and not args.force:
+            state = "cannot be read" if (out / MANIFEST).exists() else "does not exist"
             hint += (
-                f"; there is no {MANIFEST} in {out}/ yet, so output of an earlier srm "
-                "render without one counts as not written by it: check, then --force once"
+                f"; {out / MANIFEST}, the record of what srm render wrote, {state}, so "
+                "earlier output counts as not written by it: check, then --force once"
             )
         print(
             f"srm render: {len(problems)} file{'s' if len(problems) != 1 else ''} in {out}/ "
@@ -105,6 +106,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             if _sha256(target) in accepted:
                 target.unlink()
                 removed.append(rel)
+                _remove_empty_folders(out, target.parent)
             else:
                 print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
         _write_manifest(out, {rel: [d] for rel, d in digests.items()})
@@ -120,6 +122,16 @@ def cmd_render(args: argparse.Namespace) -> int:
 MANIFEST = ".srm-render.json"
 """What ``srm render`` wrote into its output directory: path -> the SHA-256 digests the
 file may have and still be its own (MkDocs skips dotfiles)."""
+
+
+def _remove_empty_folders(out: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``out`` while they are empty."""
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or not ours to remove)
+        folder = folder.parent
 
 
 def _sha256(path: Path) -> str:
@@ -145,11 +157,13 @@ def _read_manifest(out: Path) -> dict[str, list[str]]:
         return {}
     if not isinstance(files, dict):
         return {}
-    return {
-        rel: [d for d in accepted if isinstance(d, str)]
-        for rel, accepted in files.items()
-        if isinstance(rel, str) and _inside(rel) and isinstance(accepted, list)
-    }
+    out_files: dict[str, list[str]] = {}
+    for rel, accepted in files.items():
+        if isinstance(accepted, str):  # the first format: one digest
+            accepted = [accepted]
+        if isinstance(rel, str) and _inside(rel) and isinstance(accepted, list):
+            out_files[rel] = [d for d in accepted if isinstance(d, str)]
+    return out_files
 
 
 def _write_manifest(out: Path, files: dict[str, list[str]]) -> None:
@@ -188,16 +202,21 @@ def _conflicts(
 def _write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file of its own, renamed into
     place, with the permissions a plain write would give."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".srm-tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".srm-tmp", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, exc.filename or str(target)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # name the file, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 
 
