@@ -78,7 +78,12 @@ def _unique(value: list[str]) -> list[str]:
     return value
 
 
-NonEmptyIdList = Annotated[list[Id], Field(min_length=1), AfterValidator(_unique)]
+_UNIQUE_IN_SCHEMA = {"uniqueItems": True}  # what editors check; _unique says it here
+NonEmptyIdList = Annotated[
+    list[Id],
+    Field(min_length=1, json_schema_extra=_UNIQUE_IN_SCHEMA),
+    AfterValidator(_unique),
+]
 
 
 def _check_url(value: str) -> str:
@@ -171,7 +176,9 @@ OwnerCell = Annotated[
     list[Id],
     BeforeValidator(
         _owners_to_list,
-        json_schema_input_type=Id | Literal["n/a"] | Annotated[list[Id], Field(min_length=1)],
+        json_schema_input_type=Id
+        | Literal["n/a"]
+        | Annotated[list[Id], Field(min_length=1, json_schema_extra=_UNIQUE_IN_SCHEMA)],
     ),
     AfterValidator(_unique),
 ]
@@ -181,7 +188,7 @@ class Responsibility(_Strict):
     name: Name
     category: Id
     description: Text | None = Field(default=None, description="Markdown.")
-    aliases: Annotated[list[Id], Field(min_length=1), AfterValidator(_unique)] | None = Field(
+    aliases: NonEmptyIdList | None = Field(
         default=None, description="Earlier ids of this row; each keeps resolving as a redirect."
     )
     owners: Annotated[dict[Id, OwnerCell], Field(min_length=1)] = Field(

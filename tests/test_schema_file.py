@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +73,32 @@ def test_bundled_data_validates_against_the_json_schema() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     assert errors == [], "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_editors_flag_an_id_listed_twice_like_the_validator_does() -> None:
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+
+    def row_with(**changes: object) -> dict[str, object]:
+        parsed = strict_yaml.parse((ROOT / "srm_data.yaml").read_text(encoding="utf-8"))
+        data = dict(parsed.data)
+        data["schema"] = 1
+        data["responsibilities"]["authentication"].update(changes)
+        return data
+
+    owners = {"custom-ui": "atlassian", "ui-kit": "atlassian", "web-triggers": ["you", "you"]}
+    scoped = {"you": [{"text": "Check.", "capabilities": ["web-triggers", "web-triggers"]}]}
+    cases = {
+        "duty scope": row_with(duties={**scoped, "atlassian": ["Authenticate."]}),
+        "aliases": row_with(aliases=["old-id", "old-id"]),
+        "shared cell": row_with(owners=owners),
+    }
+
+    def messages(errors: Any) -> list[str]:  # with those inside anyOf branches
+        return [m for e in errors for m in (e.message, *messages(e.context or []))]
+
+    for label, data in cases.items():
+        found = messages(validator.iter_errors(data))
+        assert any("non-unique elements" in m for m in found), (label, found)
