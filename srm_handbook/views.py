@@ -109,6 +109,12 @@ class PageContext(Fragments):
         return self.paths.link(from_page, self.paths.asset(name))
 
 
+LAZY_DUTIES = 300
+"""A page listing more duties than this lets the browser lay out only the categories in
+view (``srm-lazy``: CSS ``content-visibility``); smaller pages are laid out whole, with
+no estimated heights."""
+
+
 def _render(template: str, **context: Any) -> Callable[[], str]:
     """The page's HTML, rendered when asked for: a build renders one page at a time and
     lets it go, so the HTML of a large handbook is never all in memory at once."""
@@ -222,7 +228,15 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
     duties = [d for r in ctx.srm.responsibilities for d in r.duties_of(p.id)]
     sections = _party_sections(ctx, duties)
     groups = sections[0][1] if sections else []
-    html = _render("party.html.j2", c=ctx, page=page, p=p, groups=groups, count=len(duties))
+    html = _render(
+        "party.html.j2",
+        c=ctx,
+        page=page,
+        p=p,
+        groups=groups,
+        count=len(duties),
+        lazy=len(duties) > LAZY_DUTIES,
+    )
     toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
     entries = (_entry("", p.name, p.description),)
     return GeneratedPage(ctx.paths.src(page), plain_text(p.name), html, toc, search_entries=entries)
@@ -237,7 +251,8 @@ def parties_index(ctx: PageContext) -> GeneratedPage:
 
 def overview(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.OVERVIEW
-    html = _render("overview.html.j2", c=ctx, page=page)
+    duties = sum(len(r.duties) for r in ctx.srm.responsibilities)
+    html = _render("overview.html.j2", c=ctx, page=page, lazy=duties > LAZY_DUTIES)
     toc = (
         TocEntry(2, "matrix", "Matrix"),
         *(TocEntry(2, f"category-{c.id}", c.name) for c, rows in ctx.srm.by_category if rows),

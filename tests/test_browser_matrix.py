@@ -639,20 +639,38 @@ def test_filter_change_time_at_l(
     assert errors == []
 
 
-def test_party_pages_lay_out_lazily_but_anchors_and_find_still_work(
-    page: Any, filter_url: str
+VISIBILITY = "es => es.map(e => getComputedStyle(e).contentVisibility)"
+
+
+@pytest.mark.parametrize(
+    ("path", "groups"),
+    [("parties/you/", "div.srm-category-group"), ("overview/", "section.srm-overview-category")],
+)
+def test_large_pages_lay_out_lazily_but_anchors_and_find_reach_everything(
+    page: Any, large_matrix: tuple[str, Any, Path], path: str, groups: str
 ) -> None:
-    page.goto(filter_url + "parties/vendor/")
-    groups = page.locator("div.srm-category-group")
-    assert groups.count() >= 2
-    assert set(groups.evaluate_all("gs => gs.map(g => getComputedStyle(g).contentVisibility)")) == {
-        "auto"
-    }
-    last = page.locator("div.srm-category-group h3[id]").last
-    anchor = last.get_attribute("id")
-    page.goto(filter_url + f"parties/vendor/#{anchor}")
+    url = large_matrix[0]
+    page.goto(url + path)
+    sections = page.locator(groups)
+    assert sections.count() == 20  # categories at L
+    assert set(sections.evaluate_all(VISIBILITY)) == {"auto"}
+    anchor = page.locator(f"{groups} h3[id]").last.get_attribute("id")
+    page.goto(url + f"{path}#{anchor}")
     top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", anchor)
     assert 0 <= top < page.viewport_size["height"]
-    text = page.locator("div.srm-category-group .srm-text").last.text_content() or ""
     page.evaluate("() => window.scrollTo(0, 0)")
-    assert page.evaluate("t => window.find(t)", " ".join(text.split()))
+    text = page.locator(f"{groups} li[data-srm-duty] .srm-text").last.text_content() or ""
+    assert text.strip() and page.evaluate("t => window.find(t)", " ".join(text.split()))
+    page.emulate_media(media="print")
+    assert set(sections.evaluate_all(VISIBILITY)) == {"visible"}
+
+
+def test_small_pages_are_laid_out_whole(page: Any, filter_url: str) -> None:
+    for path, groups in (
+        ("parties/vendor/", "div.srm-category-group"),
+        ("overview/", "section.srm-overview-category"),
+    ):
+        page.goto(filter_url + path)
+        sections = page.locator(groups)
+        assert sections.count() >= 2
+        assert set(sections.evaluate_all(VISIBILITY)) == {"visible"}
