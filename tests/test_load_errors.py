@@ -541,14 +541,19 @@ def test_unreadable_file_raises_input_error_in_process(tmp_path: Path) -> None:
     assert (diagnostic.line, diagnostic.column) == (1, 1)
 
 
+def _messages(tmp_path: Path, text: str) -> list[str]:
+    """What ``srm validate`` says of ``text`` (which must fail): the error messages."""
+    path = tmp_path / "srm_data.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = srm("validate", path)
+    assert result.returncode == 1, result.stderr
+    return [message for *_, message in error_lines(result.stderr)]
+
+
 def test_rows_are_still_checked_when_another_top_level_key_is_wrong(tmp_path: Path) -> None:
     text = edit(BASE, "title: Test model\n", "title: ''\n")
     text = edit(text, "    category: app\n", "    category: ap\n")
-    path = tmp_path / "two.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = srm("validate", path)
-    assert result.returncode == 1
-    assert [message for *_, message in error_lines(result.stderr)] == [
+    assert _messages(tmp_path, text) == [
         "empty text for 'title': write it out (rule 5)",
         "unknown category 'ap' (did you mean 'app'?)",
     ]
@@ -561,11 +566,7 @@ def test_rows_are_still_checked_when_a_declaration_is_wrong(tmp_path: Path) -> N
     text = edit(BASE, "    name: Atlassian\n", "    name: Atlassian\n    possesive: Its\n")
     text = edit(text, "    name: Custom UI\n", "    status: beta\n")
     text = edit(text, "    category: app\n", "    category: ap\n")
-    path = tmp_path / "three.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = srm("validate", path)
-    assert result.returncode == 1
-    assert [message for *_, message in error_lines(result.stderr)] == [
+    assert _messages(tmp_path, text) == [
         "unknown key 'possesive' (did you mean 'possessive'?)",
         "missing required key 'name'",
         "unknown category 'ap' (did you mean 'app'?)",
@@ -576,10 +577,6 @@ def test_a_section_over_its_limit_is_one_error_not_one_per_row(tmp_path: Path) -
     text = generate(rows=30, capabilities=schema.MAX_COLUMNS)
     extra = f"  cap-{schema.MAX_COLUMNS + 1}:\n    name: One too many\n"
     text = edit(text, "\ncapabilities:\n", "\ncapabilities:\n" + extra)  # the rows lack it
-    path = tmp_path / "wide.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = srm("validate", path)
-    assert result.returncode == 1
-    assert [message for *_, message in error_lines(result.stderr)] == [
+    assert _messages(tmp_path, text) == [
         f"'capabilities' has too many entries: at most {schema.MAX_COLUMNS}"
     ]
