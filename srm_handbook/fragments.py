@@ -49,6 +49,8 @@ class Fragments:
             r.id: paths.url(SitePaths.responsibility(r.id)) for r in srm.responsibilities
         }
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
+        self._owner_parts: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._row_links: dict[tuple[str, str], str] = {}
         self._duties: dict[tuple[str, str, int, str, bool], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cap_heads: dict[str, list[str]] = {}
@@ -78,11 +80,17 @@ class Fragments:
         parts = self._cells.get(key)
         if parts is None:
             owners = r.owners[cap_id]
+            attrs, tail = self._owner_parts.get(owners) or self._owners_parts(owners)
             head = (
-                f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{cap_id}" '
-                f'data-owners="{self.owners_attr(owners)}" class="{self.cell_class(owners)}"'
+                f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{cap_id}" {attrs}'
             )
-            parts = self._cells[key] = (head, f">{_e(self.owners_label(owners))}</td>")
+            parts = self._cells[key] = (head, tail)
+        return parts
+
+    def _owners_parts(self, owners: tuple[str, ...]) -> tuple[str, str]:
+        """What every cell with these owners shares (a model has few combinations)."""
+        attrs = f'data-owners="{self.owners_attr(owners)}" class="{self.cell_class(owners)}"'
+        parts = self._owner_parts[owners] = (attrs, f">{_e(self.owners_label(owners))}</td>")
         return parts
 
     def cell(self, r: Responsibility, cap_id: str, id: str = "") -> Markup:
@@ -108,6 +116,14 @@ class Fragments:
         flagged when its review is overdue."""
         href = f"#row-{r.id}" if local else self.href(page, SitePaths.responsibility(r.id))
         return Markup(self._row_link(href, r))  # noqa: S704 (escaped)
+
+    def _page_link(self, root: str, r: Responsibility) -> str:
+        """:meth:`_row_link` to the responsibility's page from a page at ``root``."""
+        key = (r.id, root)
+        link = self._row_links.get(key)
+        if link is None:
+            link = self._row_links[key] = self._row_link(root + self._resp_url[r.id], r)
+        return link
 
     def _row_link(self, href: str, r: Responsibility) -> str:
         flag = (
@@ -172,7 +188,7 @@ class Fragments:
         root = self.paths.root(page)
         out = []
         for r, duties in rows:
-            link = self._row_link(root + self._resp_url[r.id], r)
+            link = self._page_link(root, r)
             if heading == "h3":
                 out.append(f'<h3 id="row-{r.id}">{link}</h3>')
             else:
@@ -215,7 +231,7 @@ class Fragments:
             )
             for r in rows:
                 head, tail = self._cell_parts(r, cap_id)
-                link = self._row_link(root + self._resp_url[r.id], r)
+                link = self._page_link(root, r)
                 out.append(f'<tr id="row-{r.id}"><th scope="row">{link}</th>{head}{tail}</tr>')
             out.append("</tbody>")
         return Markup("\n".join(out))  # noqa: S704 (escaped)
