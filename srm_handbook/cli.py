@@ -11,10 +11,10 @@ import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import __version__, commands, export, schema
 from .diagnostics import SrmDataError, SrmInputError
+from .files import write_atomic
 from .load import load_model
 from .model import Srm
 
@@ -30,11 +30,8 @@ def _write(text: str, out: str | None) -> None:
     if out is None or out == "-":
         sys.stdout.write(text)
         return
-    target = Path(out)
-    tmp = target.with_name(f".{target.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, target)
+        write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
 

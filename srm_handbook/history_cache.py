@@ -19,13 +19,13 @@ import functools
 import hashlib
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 
 from pydantic import TypeAdapter, ValidationError
 
 from .diff import SrmDiff
+from .files import write_atomic
 
 log = logging.getLogger("mkdocs.srm")
 
@@ -112,20 +112,9 @@ def write(path: str, versions: dict[str, VersionInfo], diffs: dict[DiffKey, SrmD
         tuple(_Diff(old, new, diff) for (old, new), diff in diffs.items()),
     )
     data = _ADAPTER.dump_json(kept)
-    directory = os.path.dirname(path) or "."
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # readable like any file the build writes
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        write_atomic(path, data)
     except OSError as exc:
         # Not a warning: a strict build must not fail because a cache cannot be kept.
         log.info("srm: cannot write the history cache %s: %s", path, exc.strerror or exc)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .files import write_atomic
 from .history import DEFAULT_LIMIT, History, load_history
 from .load import load_model
 from .markdown_text import plain_text
@@ -181,7 +182,5 @@ def add_to_search_index(site_dir: str | os.PathLike[str], docs: list[dict[str, s
         return False
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"].extend(docs)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode())
     return True

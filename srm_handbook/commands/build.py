@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..files import umask
 from ..options import DATA_ENV
 from ..publish import LOCK_NAME, RELEASES_SUFFIX
 
@@ -92,9 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-build-", dir=dest.parent))
     # mkdtemp makes the directory private; the site is published, so give it the mode a
     # plain mkdir would (readable by the web server).
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)
+    tmp.chmod(0o777 & ~umask())
     try:
         code = run_mkdocs_build(args.config_file, str(tmp), args.data, args.quiet)
         if code != 0:

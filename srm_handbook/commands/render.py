@@ -12,18 +12,16 @@ other existing file stops the run before anything is written, unless ``--force``
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 from markupsafe import escape
 
+from ..files import write_atomic
 from ..site import ASSET_DIR, ASSETS, build_content
 from ..site_paths import SitePaths, check_prefix
 from ..views import GeneratedPage
@@ -97,7 +95,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         both = {rel: sorted({*written_before.get(rel, ()), d}) for rel, d in digests.items()}
         _write_manifest(out, {**written_before, **both})
         for rel, data in outputs.items():
-            _write_atomic(out / rel, data)
+            _write(out / rel, data)
         removed = []
         for rel, accepted in written_before.items():
             target = out / rel
@@ -168,7 +166,7 @@ def _read_manifest(out: Path) -> dict[str, list[str]]:
 
 def _write_manifest(out: Path, files: dict[str, list[str]]) -> None:
     text = json.dumps({"files": files}, indent=1, sort_keys=True)
-    _write_atomic(out / MANIFEST, text.encode("utf-8"))
+    _write(out / MANIFEST, text.encode("utf-8"))
 
 
 def _conflicts(
@@ -199,31 +197,12 @@ def _conflicts(
     return problems
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file of its own, renamed into
-    place, with the permissions a plain write would give."""
+def _write(target: Path, data: bytes) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".srm-tmp", dir=target.parent)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, exc.filename or str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):  # name the file, not the temporary one
-            raise OSError(exc.errno, exc.strerror, str(target)) from None
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomic(target, data)
 
 
 def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
