@@ -93,12 +93,6 @@ class Fragments:
         parts = self._owner_parts[owners] = (attrs, f">{_e(self.owners_label(owners))}</td>")
         return parts
 
-    def cell(self, r: Responsibility, cap_id: str, id: str = "") -> Markup:
-        """An ownership cell with the site contract's markers (built once per cell)."""
-        head, tail = self._cell_parts(r, cap_id)
-        anchor = f' id="{_e(id)}"' if id else ""
-        return Markup(head + anchor + tail)  # noqa: S704 (ids and labels escaped)
-
     def row_cells(self, r: Responsibility, with_ids: bool = True) -> Markup:
         """A matrix row's cells, each with its stable anchor ``cell-<rid>--<cid>``."""
         parts = [self._cell_parts(r, c.id) for c in self.srm.capabilities]
@@ -134,14 +128,11 @@ class Fragments:
         return f'<a href="{href}">{self._rname[r.id]}</a>{flag}'
 
     # Duties ----------------------------------------------------------------------------
-    def duty(self, page: str, d: Duty, tags: bool = True) -> str:
-        """A duty as a checklist item (built once per page depth and variant, then reused).
-
-        A one-paragraph text is the checkbox's <label>; a longer one names the checkbox
-        by id. ``tags`` links the capabilities it applies to and anchors the item."""
-        return self._duty(self.paths.root(page), d, tags)
-
     def _duty(self, root: str, d: Duty, tags: bool) -> str:
+        """A duty as a checklist item, built once per page depth (``root``) and variant,
+        then reused. A one-paragraph text is the checkbox's <label>; a longer one names
+        the checkbox by id. ``tags`` links the capabilities it applies to and anchors
+        the item."""
         key = (d.responsibility, d.party, d.index, root, tags)
         html = self._duties.get(key)
         if html is None:

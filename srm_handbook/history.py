@@ -404,7 +404,9 @@ def _build(
     shown = commits[:limit]
     notes = []
     labels = {o: f"{c.path}@{c.short}" for c, o in zip(commits, oids, strict=True) if o}
-    if cache is not None:
+    if cache is not None and any(o not in _INFO for o in oids if o is not None):
+        # A new process (or new commits): what earlier builds learned. A `mkdocs serve`
+        # rebuild finds everything in memory and does not read the file again.
         kept_versions, kept_diffs = history_cache.read(cache)
         for kept_oid, kept_info in kept_versions.items():
             _INFO.setdefault(kept_oid, kept_info)

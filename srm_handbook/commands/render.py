@@ -71,7 +71,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     outputs.update((name, text.encode("utf-8")) for name, text in content.files.items())
     outputs["srm-nav.yml"] = nav_snippet(content.pages, prefix).encode("utf-8")
     written_before = _read_manifest(out)
-    problems = list(dict.fromkeys(_conflicts(out, outputs, written_before, args.force)))
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
+    problems = _conflicts(out, digests, written_before, args.force)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -88,7 +89,6 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
     try:
         # First a manifest that owns both the old and the new content of every file, so a
         # run cut short leaves nothing the next run would mistake for someone's edits.
@@ -170,16 +170,18 @@ def _write_manifest(out: Path, files: dict[str, list[str]]) -> None:
 
 
 def _conflicts(
-    out: Path, outputs: dict[str, bytes], written_before: dict[str, list[str]], force: bool
+    out: Path, digests: dict[str, str], written_before: dict[str, list[str]], force: bool
 ) -> list[str]:
     """A line for each existing file this run would overwrite that is not its own (with
-    ``force``, only for what cannot be overwritten: directories, links)."""
+    ``force``, only for what cannot be overwritten: directories, links). ``digests``:
+    what the run writes, path -> SHA-256."""
     problems = []
-    for rel, data in outputs.items():
+    folders = {parent for rel in digests for parent in Path(rel).parents[:-1]}
+    for folder in sorted(folders, key=lambda f: len(f.parts)):  # a file where one must be
+        if (out / folder).exists() and not (out / folder).is_dir():
+            problems.append(f"{out / folder}: error: exists and is not a directory")
+    for rel, digest in digests.items():
         target = out / rel
-        for parent in reversed(Path(rel).parents[:-1]):  # a file where a folder must be
-            if (out / parent).exists() and not (out / parent).is_dir():
-                problems.append(f"{out / parent}: error: exists and is not a directory")
         if not target.exists() and not target.is_symlink():
             continue
         if target.is_symlink() or not target.is_file():
@@ -188,7 +190,7 @@ def _conflicts(
         if force:
             continue
         current = _sha256(target)
-        if current == hashlib.sha256(data).hexdigest():
+        if current == digest:
             continue
         if rel not in written_before:
             problems.append(f"{target}: error: exists and was not written by srm render")
