@@ -318,41 +318,22 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
             ],
         )
     )
-    for p in new.parties:
-        if p.id in old.party:
-            q = old.party[p.id]
-            fields += _field_changes(
-                "party",
-                p.id,
-                p.name,
-                [
-                    ("name", q.name, p.name),
-                    ("possessive", q.possessive, p.possessive),
-                    ("description", q.description, p.description),
-                ],
-            )
-    for c in new.capabilities:
-        if c.id in old.capability:
-            o = old.capability[c.id]
-            fields += _field_changes(
-                "capability",
-                c.id,
-                c.name,
-                [
-                    ("name", o.name, c.name),
-                    ("status", o.status, c.status),
-                    ("description", o.description, c.description),
-                ],
-            )
-    for g in new.categories:
-        if g.id in old.category:
-            h = old.category[g.id]
-            fields += _field_changes(
-                "category",
-                g.id,
-                g.name,
-                [("name", h.name, g.name), ("description", h.description, g.description)],
-            )
+    # Parties, capabilities and categories on both sides: each field a reader sees.
+    declarations: list[tuple[FieldKind, Sequence[Any], dict[str, Any], tuple[str, ...]]] = [
+        ("party", new.parties, old.party, ("name", "possessive", "description")),
+        ("capability", new.capabilities, old.capability, ("name", "status", "description")),
+        ("category", new.categories, old.category, ("name", "description")),
+    ]
+    for kind, items, old_items, names in declarations:
+        for item in items:
+            before = old_items.get(item.id)
+            if before is not None:
+                fields += _field_changes(
+                    kind,
+                    item.id,
+                    item.name,
+                    [(f, getattr(before, f), getattr(item, f)) for f in names],
+                )
     for r in new.responsibilities:
         prev = old_of.get(r.id)
         if prev is None:

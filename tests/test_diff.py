@@ -242,6 +242,22 @@ def test_parties_capabilities_and_categories_added_and_removed(tmp_path: Path) -
     assert srm("diff", old, new_path, "--fail-on", "owners").returncode == 1
 
 
+def test_edits_to_parties_capabilities_and_categories_are_field_changes() -> None:
+    new = base_model()
+    new["parties"]["you"]["possessive"] = "The developer's"
+    new["parties"]["platform"]["name"] = "The platform"
+    new["capabilities"]["triggers"]["status"] = "beta"
+    new["categories"]["app"]["description"] = "Parts of the app."
+    d = diff(parse(base_model()), parse(new))
+    assert [(f.kind, f.id, f.name, f.field, f.before, f.after) for f in d.fields] == [
+        ("party", "platform", "The platform", "name", "Platform", "The platform"),
+        ("party", "platform", "The platform", "possessive", "Platform's", "The platform's"),
+        ("party", "you", "You", "possessive", "Your", "The developer's"),
+        ("capability", "triggers", "Triggers", "status", None, "beta"),
+        ("category", "app", "App", "description", None, "Parts of the app."),
+    ]
+
+
 def test_review_dates_and_descriptions_are_other_edits(tmp_path: Path) -> None:
     new = base_model()
     new["review_interval_days"] = 90
