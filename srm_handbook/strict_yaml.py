@@ -124,6 +124,16 @@ def _syntax_problem(text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(line, col, message)
 
 
+def _node_problems(event: Any, mark: Mark) -> list[Problem]:
+    """Anchors and explicit tags on a scalar, mapping or sequence."""
+    found = []
+    if event.anchor is not None:
+        found.append(Problem(*mark, f"anchors (&{event.anchor}) are not allowed"))
+    if event.tag is not None:
+        found.append(Problem(*mark, f"explicit tags ({event.tag}) are not allowed"))
+    return found
+
+
 def parse(text: str) -> StrictYaml:
     """Parse one YAML document from ``text`` strictly (see the module docstring)."""
     positions = Positions()
@@ -195,10 +205,8 @@ def parse(text: str) -> StrictYaml:
             if kind is scalar_event:
                 start = event.start_mark
                 mark = (start.line + 1, start.column + 1)
-                if event.anchor is not None:
-                    problems.append(Problem(*mark, f"anchors (&{event.anchor}) are not allowed"))
-                if event.tag is not None:
-                    problems.append(Problem(*mark, f"explicit tags ({event.tag}) are not allowed"))
+                if event.anchor is not None or event.tag is not None:
+                    problems += _node_problems(event, mark)
                 if not stack:
                     attach(event.value, mark, not event.style)
                     continue
@@ -222,10 +230,7 @@ def parse(text: str) -> StrictYaml:
             elif kind is mapping_start or kind is sequence_start:
                 start = event.start_mark
                 mark = (start.line + 1, start.column + 1)
-                if event.anchor is not None:
-                    problems.append(Problem(*mark, f"anchors (&{event.anchor}) are not allowed"))
-                if event.tag is not None:
-                    problems.append(Problem(*mark, f"explicit tags ({event.tag}) are not allowed"))
+                problems += _node_problems(event, mark)
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         Problem(*mark, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")
