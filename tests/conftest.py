@@ -147,6 +147,14 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized tab of its own (closed after the test)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def bundled_url(bundled_site: BuildResult) -> Iterator[str]:
     """The bundled handbook served over HTTP."""

@@ -42,6 +42,23 @@ responsibilities:
 """
 
 
+# BASE with a second row (in the same category, n/a for web triggers).
+TWO_ROWS = (
+    BASE
+    + """\
+  authorization:
+    name: Authorization
+    category: app
+    owners:
+      custom-ui: atlassian
+      web-triggers: n/a
+    duties:
+      atlassian:
+        - Check permissions.
+"""
+)
+
+
 def edit(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, f"{old!r} must occur exactly once"
     return text.replace(old, new)

@@ -4,7 +4,6 @@ with axe's experimental table rules switched on. No serious or critical violatio
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,6 @@ PAGES = {
     "party": "parties/you/",
     "one-page view": "overview/",
 }
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def experimental_table_rules(page: Any) -> list[str]:

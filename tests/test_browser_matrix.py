@@ -129,13 +129,11 @@ def filter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
+def page(page: Any) -> Iterator[Any]:
+    """conftest's page; a script error on it fails the test."""
     errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
     assert errors == [], errors
 
 

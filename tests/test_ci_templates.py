@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,16 @@ def srm_subcommands() -> set[str]:
     return set(re.findall(r"^    (\w[\w-]*)\s", help_text, re.M))
 
 
+def checked_commands(scripts: Iterable[str], known: tuple[set[str], set[str]]) -> list[str]:
+    """Every srm and make command of ``scripts`` (each checked to exist)."""
+    return [
+        c
+        for script in scripts
+        for words in commands(script)
+        if (c := check_command(words, *known)) is not None
+    ]
+
+
 def check_command(words: list[str], targets: set[str], subcommands: set[str]) -> str | None:
     """The command if it is an srm or make command (after checking it), else None."""
     program = Path(words[0]).name
@@ -157,12 +167,7 @@ def test_workflow_jobs_validate_and_diff_pull_requests_and_deploy_main() -> None
 def test_every_srm_and_make_command_in_the_workflow_exists(
     known: tuple[set[str], set[str]],
 ) -> None:
-    checked = [
-        c
-        for run in workflow_runs()
-        for words in commands(run)
-        if (c := check_command(words, *known)) is not None
-    ]
+    checked = checked_commands(workflow_runs(), known)
     assert "make build" in checked
     assert any(c.startswith("srm validate") for c in checked)
     assert any(c.startswith("srm diff --git") and "markdown" in c for c in checked)
@@ -178,12 +183,7 @@ def test_gitlab_template_is_valid_and_runs_existing_commands(
     check_rules = ci["srm-check"]["rules"]
     assert any("srm_data.yaml" in r.get("changes", []) for r in check_rules)
     assert any("srm_data.yaml" in r.get("changes", []) for r in ci["pages"]["rules"])
-    checked = [
-        c
-        for line in gitlab_scripts()
-        for words in commands(line)
-        if (c := check_command(words, *known)) is not None
-    ]
+    checked = checked_commands(gitlab_scripts(), known)
     assert "make build" in checked
     assert any(c.startswith("srm validate") for c in checked)
     assert any(c.startswith("srm diff --git") and "markdown" in c for c in checked)
@@ -192,12 +192,7 @@ def test_gitlab_template_is_valid_and_runs_existing_commands(
 def test_documented_srm_diff_examples_run(known: tuple[set[str], set[str]]) -> None:
     text = PUBLISHING.read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
-    checked = [
-        c
-        for block in blocks
-        for words in commands(block)
-        if (c := check_command(words, *known)) is not None
-    ]
+    checked = checked_commands(blocks, known)
     assert len([c for c in checked if c.startswith("srm diff")]) == 5
 
 

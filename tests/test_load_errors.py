@@ -16,7 +16,7 @@ from srm_handbook.diagnostics import Diagnostic, SrmDataError, SrmInputError
 from srm_handbook.load import load_model, parse_model
 from srm_handbook.synthetic import generate
 
-from .helpers import BASE, LINE, edit, srm
+from .helpers import BASE, LINE, TWO_ROWS, edit, srm
 
 
 def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -116,17 +116,8 @@ def test_load_model_raises_with_the_display_path(tmp_path: Path) -> None:
 # -- all problems of a file in one run, each at its node -------------------------------------
 
 FOUR_ROWS = (
-    BASE
+    TWO_ROWS
     + """\
-  authorization:
-    name: Authorization
-    category: app
-    owners:
-      custom-ui: atlassian
-      web-triggers: n/a
-    duties:
-      atlassian:
-        - Check permissions.
   input-validation:
     name: Input validation
     category: app

@@ -12,7 +12,7 @@ from srm_handbook.diagnostics import SrmDataError
 from srm_handbook.load import parse_model
 from srm_handbook.model import Srm
 
-from .helpers import BASE, edit
+from .helpers import BASE, TWO_ROWS, edit
 
 Error = tuple[int, int, str]
 
@@ -451,22 +451,6 @@ def test_alias_pattern_is_checked() -> None:
             "like 'web-triggers'",
         )
     ]
-
-
-TWO_ROWS = (
-    BASE
-    + """\
-  authorization:
-    name: Authorization
-    category: app
-    owners:
-      custom-ui: atlassian
-      web-triggers: n/a
-    duties:
-      atlassian:
-        - Check permissions.
-"""
-)
 
 
 def test_aliases_good_keep_resolving() -> None:
