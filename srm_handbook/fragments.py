@@ -49,9 +49,10 @@ class Fragments:
             r.id: paths.url(SitePaths.responsibility(r.id)) for r in srm.responsibilities
         }
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
-        self._owner_parts: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._owner_parts: dict[tuple[str, ...], tuple[str, str, str]] = {}
         self._row_links: dict[tuple[str, str], str] = {}
         self._duties: dict[tuple[str, str, int, str, bool], str] = {}
+        self._duty_bodies: dict[tuple[str, str, int], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cap_heads: dict[str, list[str]] = {}
 
@@ -60,37 +61,37 @@ class Fragments:
         url = self.paths.url(page) + (f"#{fragment}" if fragment else "")
         return self.paths.link(from_page, url)
 
+    def badge(self, cap_id: str) -> Markup:
+        """A capability's status badge (or nothing)."""
+        return Markup(self._badge[cap_id])  # noqa: S704 (escaped)
+
     # Cells ---------------------------------------------------------------------------
-    def owners_attr(self, parties: tuple[str, ...]) -> str:
-        return " ".join(parties) if parties else export.NOT_APPLICABLE
-
-    def owners_label(self, parties: tuple[str, ...]) -> str:
-        return "Not applicable" if not parties else export.owners_label(self.srm, parties)
-
-    def cell_kind(self, parties: tuple[str, ...]) -> str:
-        return "na" if not parties else ("sole" if len(parties) == 1 else "shared")
-
-    def cell_class(self, parties: tuple[str, ...]) -> str:
-        kind = self.cell_kind(parties)
-        style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in parties)
-        return f"srm-cell srm-{kind} {style}".strip()
+    def _owners(self, owners: tuple[str, ...]) -> tuple[str, str, str]:
+        """What every cell with these owners shares (a model has few combinations): the
+        ``data-owners`` and ``class`` attributes, the cell's end and the escaped label."""
+        parts = self._owner_parts.get(owners)
+        if parts is None:
+            kind = "na" if not owners else ("sole" if len(owners) == 1 else "shared")
+            style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in owners)
+            attr = " ".join(owners) if owners else export.NOT_APPLICABLE
+            label = _e(export.owners_label(self.srm, owners) if owners else "Not applicable")
+            parts = self._owner_parts[owners] = (
+                f'data-owners="{attr}" class="{f"srm-cell srm-{kind} {style}".strip()}"',
+                f">{label}</td>",
+                label,
+            )
+        return parts
 
     def _cell_parts(self, r: Responsibility, cap_id: str) -> tuple[str, str]:
         key = (r.id, cap_id)
         parts = self._cells.get(key)
         if parts is None:
             owners = r.owners[cap_id]
-            attrs, tail = self._owner_parts.get(owners) or self._owners_parts(owners)
+            attrs, tail, _ = self._owners(owners)
             head = (
                 f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{cap_id}" {attrs}'
             )
             parts = self._cells[key] = (head, tail)
-        return parts
-
-    def _owners_parts(self, owners: tuple[str, ...]) -> tuple[str, str]:
-        """What every cell with these owners shares (a model has few combinations)."""
-        attrs = f'data-owners="{self.owners_attr(owners)}" class="{self.cell_class(owners)}"'
-        parts = self._owner_parts[owners] = (attrs, f">{_e(self.owners_label(owners))}</td>")
         return parts
 
     def row_cells(self, r: Responsibility, with_ids: bool = True) -> Markup:
@@ -108,8 +109,9 @@ class Fragments:
     def row_name(self, page: str, r: Responsibility, local: bool = False) -> Markup:
         """A responsibility's name linking to its page (or to its section, ``local``),
         flagged when its review is overdue."""
-        href = f"#row-{r.id}" if local else self.href(page, SitePaths.responsibility(r.id))
-        return Markup(self._row_link(href, r))  # noqa: S704 (escaped)
+        if local:
+            return Markup(self._row_link(f"#row-{r.id}", r))  # noqa: S704 (escaped)
+        return Markup(self._page_link(self.paths.root(page), r))  # noqa: S704 (escaped)
 
     def _page_link(self, root: str, r: Responsibility) -> str:
         """:meth:`_row_link` to the responsibility's page from a page at ``root``."""
@@ -146,21 +148,32 @@ class Fragments:
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
             f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}>'
         )
-        block = str(self.md.block(d.text))
-        inline = str(self.md.inline(d.text))
-        if inline != block:
-            body = f'<label><input type="checkbox"> <span class="srm-text">{inline}</span></label>'
-        else:
-            body = (
-                f'<input type="checkbox" aria-labelledby="{did}-text">'
-                f'<div class="srm-text" id="{did}-text">{block}</div>'
-            )
+        body = self._duty_body(d, did)
         if tags:
             links = "".join(
                 f'<a href="{root}{self._cap_url[c]}">{self._cname[c]}</a>' for c in d.capabilities
             )
             body += f'<span class="srm-tags" aria-label="Applies to">{links}</span>'
         return f"{head}{body}</li>"
+
+    def _duty_body(self, d: Duty, did: str) -> str:
+        """The checkbox and text of a duty, the same in every variant."""
+        key = (d.responsibility, d.party, d.index)
+        body = self._duty_bodies.get(key)
+        if body is None:
+            block = str(self.md.block(d.text))
+            inline = str(self.md.inline(d.text))
+            if inline != block:
+                body = (
+                    f'<label><input type="checkbox"> <span class="srm-text">{inline}</span></label>'
+                )
+            else:
+                body = (
+                    f'<input type="checkbox" aria-labelledby="{did}-text">'
+                    f'<div class="srm-text" id="{did}-text">{block}</div>'
+                )
+            self._duty_bodies[key] = body
+        return body
 
     def duty_list(self, page: str, duties: Iterable[Duty], tags: bool = True) -> Markup:
         root = self.paths.root(page)
@@ -247,8 +260,7 @@ class Fragments:
     def owners_line(self, r: Responsibility) -> Markup:
         """Every capability's owners of ``r`` as one sentence (the one-page view)."""
         parts = [
-            f"{self._cname[c.id]}: {_e(self.owners_label(r.owners[c.id]))}"
-            for c in self.srm.capabilities
+            f"{self._cname[c.id]}: {self._owners(r.owners[c.id])[2]}" for c in self.srm.capabilities
         ]
         return Markup("; ".join(parts) + ".")  # noqa: S704 (escaped)
 

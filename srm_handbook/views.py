@@ -148,12 +148,15 @@ def home(ctx: PageContext) -> GeneratedPage:
     return GeneratedPage(src, ctx.srm.title, html, in_nav=True, search_entries=entries)
 
 
+def _category_toc(srm: Srm) -> tuple[TocEntry, ...]:
+    """A table of contents entry for each category that has rows (``category-<id>``)."""
+    return tuple(TocEntry(2, f"category-{c.id}", c.name) for c, rows in srm.by_category if rows)
+
+
 def matrix(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.MATRIX
     html = _render("matrix.html.j2", c=ctx, page=page)
-    toc = tuple(
-        TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
-    )
+    toc = _category_toc(ctx.srm)
     entries = (_entry("", "Responsibility matrix", "Who owns each responsibility"),)
     return GeneratedPage(
         ctx.paths.src(page), "Responsibility matrix", html, toc, True, False, entries
@@ -164,12 +167,12 @@ def responsibility(
     ctx: PageContext, r: Responsibility, prev: Responsibility | None, nxt: Responsibility | None
 ) -> GeneratedPage:
     page = SitePaths.responsibility(r.id)
-    parties = [p for p in ctx.srm.parties if r.duties_of(p.id)]
+    sections = ctx.duties_by_party(r)
     html = _render(
-        "responsibility.html.j2", c=ctx, page=page, r=r, parties=parties, prev=prev, next=nxt
+        "responsibility.html.j2", c=ctx, page=page, r=r, sections=sections, prev=prev, next=nxt
     )
     toc = [TocEntry(2, "owners", "Owners")]
-    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p in parties]
+    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p, _ in sections]
     if r.references:
         toc.append(TocEntry(2, "references", "References"))
     entries = [_entry("", r.name, ctx.srm.category[r.category].name, r.description)]
@@ -177,9 +180,9 @@ def responsibility(
         _entry(
             f"party-{p.id}",
             f"{p.possessive} responsibilities",
-            *(d.text for d in r.duties_of(p.id)),
+            *(d.text for d in duties),
         )
-        for p in parties
+        for p, duties in sections
     ]
     return GeneratedPage(
         ctx.paths.src(page), plain_text(r.name), html, tuple(toc), search_entries=tuple(entries)
@@ -189,9 +192,7 @@ def responsibility(
 def responsibilities_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.RESPONSIBILITIES
     html = _render("responsibilities.html.j2", c=ctx, page=page)
-    toc = tuple(
-        TocEntry(2, f"category-{cat.id}", cat.name) for cat, rows in ctx.srm.by_category if rows
-    )
+    toc = _category_toc(ctx.srm)
     entries = tuple(
         _entry(f"category-{cat.id}", cat.name, cat.description)
         for cat, rows in ctx.srm.by_category
@@ -255,7 +256,7 @@ def overview(ctx: PageContext) -> GeneratedPage:
     html = _render("overview.html.j2", c=ctx, page=page, lazy=duties > LAZY_DUTIES)
     toc = (
         TocEntry(2, "matrix", "Matrix"),
-        *(TocEntry(2, f"category-{c.id}", c.name) for c, rows in ctx.srm.by_category if rows),
+        *_category_toc(ctx.srm),
     )
     entries = (_entry("", "One-page view", ctx.srm.title),)
     return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False, entries)

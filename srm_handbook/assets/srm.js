@@ -329,7 +329,6 @@
     if (this.status.textContent !== message) this.status.textContent = message;
     var filtered = total < rows.length || shownCaps.length < C || !!state.party ||
       state.kinds !== ALL_KINDS || terms.length > 0;
-    this.table.classList.toggle("srm-filtered", filtered);
     this.form.classList.toggle("srm-filtered", filtered);
     this.state = state;
   };
