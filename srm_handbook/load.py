@@ -21,14 +21,18 @@ from . import rules, schema, strict_yaml
 from .diagnostics import Diagnostic, SrmDataError, SrmInputError
 from .strict_yaml import Path
 
+_MODELS: dict[str, type[Any]] = {
+    "document": schema.SrmDocument,
+    "party": schema.Party,
+    "capability": schema.Capability,
+    "category": schema.Category,
+    "responsibility": schema.Responsibility,
+    "duty": schema.Duty,
+    "reference": schema.Reference,
+}
 _FIELDS: dict[str, Sequence[str]] = {
-    "document": [f.alias or name for name, f in schema.SrmDocument.model_fields.items()],
-    "party": list(schema.Party.model_fields),
-    "capability": list(schema.Capability.model_fields),
-    "category": list(schema.Category.model_fields),
-    "responsibility": list(schema.Responsibility.model_fields),
-    "duty": list(schema.Duty.model_fields),
-    "reference": list(schema.Reference.model_fields),
+    kind: [f.alias or name for name, f in model.model_fields.items()]
+    for kind, model in _MODELS.items()
 }
 _SECTION_KIND = {
     "parties": "party",
@@ -49,17 +53,6 @@ def _kind_at(path: Path) -> str | None:
     if len(path) == 4 and path[0] == "responsibilities" and path[2] == "references":
         return "reference"
     return None
-
-
-_MODELS: dict[str, type[Any]] = {
-    "document": schema.SrmDocument,
-    "party": schema.Party,
-    "capability": schema.Capability,
-    "category": schema.Category,
-    "responsibility": schema.Responsibility,
-    "duty": schema.Duty,
-    "reference": schema.Reference,
-}
 
 
 def _is_optional(path: Path) -> bool:
@@ -169,28 +162,24 @@ def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
         m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description)
         for pid, p in doc.parties.items()
     )
-    # Same results as rules.applies_to() and a filter by party order, but with indexes
-    # instead of scans: this runs for every cell and every duty of the file.
+    # Indexes instead of scans: this runs for every cell and every duty of the file.
     party_index = {pid: i for i, pid in enumerate(doc.parties)}
     cap_index = {cid: i for i, cid in enumerate(doc.capabilities)}
     responsibilities = []
     for rid, row in doc.responsibilities.items():
-        owners: dict[str, tuple[str, ...]] = {}
-        owned: dict[str, list[str]] = {}
-        for cap in doc.capabilities:
-            cell = row.owners[cap]
-            owners[cap] = tuple(sorted(cell, key=party_index.__getitem__))
-            for party in cell:
-                owned.setdefault(party, []).append(cap)
+        owners = {
+            cap: tuple(sorted(row.owners[cap], key=party_index.__getitem__))
+            for cap in doc.capabilities
+        }
+        owned = rules.owned_capabilities(doc.capabilities, row.owners)
         duties = []
         row_duties = row.duties or {}
         for party in doc.parties:
             for i, duty in enumerate(row_duties.get(party, ())):
                 if duty.capabilities is None:
                     caps = tuple(owned.get(party, ()))
-                else:
-                    scope = {c for c in duty.capabilities if c in cap_index}
-                    caps = tuple(sorted(scope, key=cap_index.__getitem__))
+                else:  # rules.check() refused any capability not declared
+                    caps = tuple(sorted(duty.capabilities, key=cap_index.__getitem__))
                 duties.append(m.Duty(rid, party, i, duty.text, caps))
         responsibilities.append(
             m.Responsibility(
@@ -317,9 +306,7 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
         all_ids = raw_rows if isinstance(raw_rows, dict) else ()
         report(list(rules.check(partial, all_ids=all_ids)))
         raise SrmDataError(diagnostics)
-    doc = schema.SrmDocument.model_construct(
-        **{name: getattr(header, name) for name in schema.SrmDocument.model_fields},
-    ).model_copy(update={"responsibilities": rows})
+    doc = header.model_copy(update={"responsibilities": rows})
     report(list(rules.check(doc, all_ids=header.responsibilities)))
     if diagnostics:
         raise SrmDataError(diagnostics)

@@ -70,11 +70,6 @@ class Responsibility:
     def duties_of(self, party: str) -> tuple[Duty, ...]:
         return tuple(d for d in self.duties if d.party == party)
 
-    def parties(self, party_order: tuple[str, ...]) -> tuple[str, ...]:
-        """Parties owning at least one capability in this row, in party order."""
-        owning = {p for cell in self.owners.values() for p in cell}
-        return tuple(p for p in party_order if p in owning)
-
 
 @dataclass(frozen=True)
 class Srm:
@@ -104,10 +99,6 @@ class Srm:
     @cached_property
     def responsibility(self) -> dict[str, Responsibility]:
         return {r.id: r for r in self.responsibilities}
-
-    @cached_property
-    def party_order(self) -> tuple[str, ...]:
-        return tuple(p.id for p in self.parties)
 
     @cached_property
     def by_category(self) -> tuple[tuple[Category, tuple[Responsibility, ...]], ...]:

@@ -32,14 +32,16 @@ def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
     return f"unknown {kind} {word!r}{hint}"
 
 
-def applies_to(
-    doc: SrmDocument, row: Responsibility, party: str, scope: list[str] | None
-) -> list[str]:
-    """Rule 3: the capabilities a duty applies to, in capability order."""
-    if scope is not None:
-        wanted = set(scope)
-        return [c for c in doc.capabilities if c in wanted]
-    return [c for c in doc.capabilities if party in row.owners.get(c, ())]
+def owned_capabilities(
+    capabilities: Iterable[str], owners: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Each party owning a cell of a row -> the capabilities it owns there, in capability
+    order: what an unscoped duty of that party applies to (rule 3)."""
+    owned: dict[str, list[str]] = {}
+    for cap in capabilities:
+        for party in owners.get(cap, ()):
+            owned.setdefault(party, []).append(cap)
+    return owned
 
 
 def check(doc: SrmDocument, all_ids: Iterable[str] = ()) -> Iterator[Finding]:
@@ -82,10 +84,7 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
     base: Path = ("responsibilities", rid)
     capabilities = doc.capabilities
     duties = row.duties or {}
-    owned: dict[str, list[str]] = {}
-    for cap in capabilities:
-        for party in row.owners.get(cap, ()):
-            owned.setdefault(party, []).append(cap)
+    owned = owned_capabilities(capabilities, row.owners)
     for party, entries in duties.items():
         where_party: Path = (*base, "duties", party)
         if party not in doc.parties:
@@ -100,15 +99,16 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
             )
             continue
         covered: set[str] = set()
+        owned_here = set(owned[party])
         for i, duty in enumerate(entries):
             if duty.capabilities is None:
-                covered.update(owned[party])
+                covered.update(owned_here)
                 continue
             for j, cap in enumerate(duty.capabilities):
                 where: Path = (*where_party, i, "capabilities", j)
                 if cap not in capabilities:
                     yield where, _unknown("capability", cap, capabilities), False
-                elif cap not in owned[party]:
+                elif cap not in owned_here:
                     cap_name = capabilities[cap].name
                     yield (
                         where,

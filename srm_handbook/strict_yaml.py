@@ -75,15 +75,16 @@ def decode(raw: bytes) -> tuple[str, list[Problem]]:
     text = raw.decode("utf-8", errors="surrogateescape")
     bad = 0
     for match in _CONTROL.finditer(text):
+        bad += 1
+        if bad > MAX_BAD_BYTES_REPORTED:
+            continue  # only counted: locating it would scan the text again
         char = match.group()
         line, col = _line_col(text, match.start())
         if "\udc80" <= char <= "\udcff":
             what = f"invalid UTF-8 byte 0x{ord(char) - 0xDC00:02x}; the file must be UTF-8"
         else:
             what = f"control character U+{ord(char):04X} is not allowed in the file"
-        bad += 1
-        if bad <= MAX_BAD_BYTES_REPORTED:
-            problems.append(Problem(line, col, what))
+        problems.append(Problem(line, col, what))
     if bad > MAX_BAD_BYTES_REPORTED:
         problems.append(
             Problem(1, 1, f"{bad - MAX_BAD_BYTES_REPORTED} more invalid characters not listed")
