@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from . import __version__, commands, export, schema
 from .diagnostics import SrmDataError, SrmInputError
 from .files import write_atomic
-from .load import load_model
+from .load import load_model, load_model_located
 from .model import Srm
 
 DEFAULT_DATA = "srm_data.yaml"
@@ -46,7 +46,7 @@ def _load(args: argparse.Namespace) -> Srm:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    srm = _load(args)
+    srm, positions = load_model_located(args.file)
     rows = len(srm.responsibilities)
     cells = rows * len(srm.capabilities)
     duties = sum(len(r.duties) for r in srm.responsibilities)
@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{args.file}: no review_interval_days: review dates are not checked")
         return EXIT_OK
-    warnings = stale_warnings(srm, args.file, today)
+    warnings = stale_warnings(srm, positions, today, str(args.file))
     for w in warnings:
         print(w.format())
     n = len(warnings)

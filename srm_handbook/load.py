@@ -242,11 +242,19 @@ def _gc_paused() -> Iterator[None]:
 
 def parse_model(raw: bytes, source: str = "srm_data.yaml") -> m.Srm:
     """Validate the bytes of a data file; ``source`` is the path shown in errors."""
+    return parse_model_located(raw, source)[0]
+
+
+def parse_model_located(
+    raw: bytes, source: str = "srm_data.yaml"
+) -> tuple[m.Srm, strict_yaml.Positions]:
+    """:func:`parse_model`, with where each key and value of the file is (for messages
+    about a valid model, such as overdue reviews)."""
     with _gc_paused():
         return _parse_model(raw, source)
 
 
-def _parse_model(raw: bytes, source: str) -> m.Srm:
+def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]:
     if len(raw) > strict_yaml.MAX_FILE_BYTES:
         raise _too_big(source, len(raw))
     text, problems = strict_yaml.decode(raw)
@@ -310,7 +318,7 @@ def _parse_model(raw: bytes, source: str) -> m.Srm:
     report(list(rules.check(doc, all_ids=header.responsibilities)))
     if diagnostics:
         raise SrmDataError(diagnostics)
-    return _normalise(doc, source)
+    return _normalise(doc, source), positions
 
 
 def _declared(
@@ -346,6 +354,19 @@ _ID = re.compile(schema.ID_PATTERN)
 def load_model(path: str | os.PathLike[str], display: str | None = None) -> m.Srm:
     """Read and validate a data file. Raises :class:`SrmDataError` (also for I/O errors)."""
     shown = display or os.fspath(path)
+    return parse_model(read_data(path, shown), shown)
+
+
+def load_model_located(
+    path: str | os.PathLike[str], display: str | None = None
+) -> tuple[m.Srm, strict_yaml.Positions]:
+    """:func:`load_model`, with the positions of :func:`parse_model_located`."""
+    shown = display or os.fspath(path)
+    return parse_model_located(read_data(path, shown), shown)
+
+
+def read_data(path: str | os.PathLike[str], shown: str) -> bytes:
+    """The bytes of a data file (at most the size limit). Raises :class:`SrmDataError`."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read(strict_yaml.MAX_FILE_BYTES + 1)
@@ -355,4 +376,4 @@ def load_model(path: str | os.PathLike[str], display: str | None = None) -> m.Sr
         raise SrmInputError(
             [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
         ) from None
-    return parse_model(raw, shown)
+    return raw

@@ -9,7 +9,6 @@ future is reported too: it would hide a row from review for longer than intended
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from . import strict_yaml
 from .diagnostics import Diagnostic
@@ -17,10 +16,11 @@ from .model import Srm
 
 
 def stale_warnings(
-    srm: Srm, path: str | os.PathLike[str], today: dt.date, shown: str | None = None
+    srm: Srm, positions: strict_yaml.Positions, today: dt.date, shown: str
 ) -> list[Diagnostic]:
     """One located warning per overdue row (or future review date), in file order.
-    ``path`` is read again for the positions; ``shown`` is the path printed."""
+    ``positions`` are the data file's (:func:`srm_handbook.load.load_model_located`);
+    ``shown`` is the path printed."""
     if srm.review_interval_days is None:
         return []
     interval = srm.review_interval_days
@@ -28,14 +28,6 @@ def stale_warnings(
     future = {r.id for r in srm.responsibilities if r.reviewed and r.reviewed > today}
     if not overdue and not future:
         return []
-    shown = shown or os.fspath(path)
-    positions: strict_yaml.Positions | None = None
-    try:
-        with open(path, "rb") as fh:
-            text, _ = strict_yaml.decode(fh.read())
-        positions = strict_yaml.parse(text).positions
-    except OSError:
-        positions = None
     out = []
     for r in srm.responsibilities:
         if r.id not in overdue and r.id not in future:
@@ -46,19 +38,19 @@ def stale_warnings(
                 f"review overdue: {r.name!r} ({r.id}) has never been reviewed; "
                 f"review_interval_days is {interval}: add reviewed: YYYY-MM-DD once it is"
             )
-            line, col = positions.of_key(where[:2]) if positions else (1, 1)
+            line, col = positions.of_key(where[:2])
         elif r.id in future:
             message = (
                 f"{r.name!r} ({r.id}) has a reviewed date in the future ({r.reviewed}); "
                 f"today is {today}"
             )
-            line, col = positions.of_value(where) if positions else (1, 1)
+            line, col = positions.of_value(where)
         else:
             days = (today - r.reviewed).days
             message = (
                 f"review overdue: {r.name!r} ({r.id}) was last reviewed on {r.reviewed}, "
                 f"{days} days ago; review_interval_days is {interval}"
             )
-            line, col = positions.of_value(where) if positions else (1, 1)
+            line, col = positions.of_value(where)
         out.append(Diagnostic(shown, line, col, message, severity="warning"))
     return out
