@@ -63,10 +63,6 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _cell(srm: Srm, owners: tuple[str, ...]) -> str:
-    return " & ".join(srm.party[p].name for p in owners) if owners else "n/a"
-
-
 def _md(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
@@ -83,13 +79,13 @@ def naive_pages(srm: Srm) -> dict[str, str]:
             continue
         lines.append(f"\n## {cat.name}\n\n{head}")
         for r in rows:
-            cells = " | ".join(_cell(srm, r.owners[c.id]) for c in caps)
+            cells = " | ".join(export.owners_label(srm, r.owners[c.id]) for c in caps)
             lines.append(f"| [{_md(r.name)}](responsibilities/{r.id}.md) | {cells} |\n")
     pages["matrix.md"] = "".join(lines)
     for r in srm.responsibilities:
         out = [f"# {r.name}\n\n{r.description or ''}\n\n## Owners\n\n| Capability | Owners |\n"]
         out.append("|---|---|\n")
-        out += [f"| {c.name} | {_cell(srm, r.owners[c.id])} |\n" for c in caps]
+        out += [f"| {c.name} | {export.owners_label(srm, r.owners[c.id])} |\n" for c in caps]
         for p in srm.parties:
             duties = r.duties_of(p.id)
             if duties:
@@ -165,10 +161,11 @@ def contract_minimum_bytes(srm: Srm) -> int:
             total += len(li.encode("utf-8")) * (3 + len(d.capabilities))
         for c in srm.capabilities:
             owners = r.owners[c.id]
+            label = export.owners_label(srm, owners) if owners else export.NOT_APPLICABLE_LABEL
             td = (
                 f'<td data-srm-cell data-responsibility="{r.id}" data-capability="{c.id}" '
                 f'data-owners="{" ".join(owners) or "n/a"}">'
-                f"{_cell(srm, owners) if owners else 'Not applicable'}</td>"
+                f"{label}</td>"
             )
             total += len(td.encode("utf-8")) * 3
     return total + len(export.to_json(srm).encode("utf-8")) + len(export.to_csv(srm).encode())

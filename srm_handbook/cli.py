@@ -36,11 +36,6 @@ def _write(text: str, out: str | None) -> None:
         raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
 
 
-def add_file_argument(p: argparse.ArgumentParser) -> None:
-    """The optional FILE argument every command that reads data takes."""
-    _add_file(p)
-
-
 def _load(args: argparse.Namespace) -> Srm:
     return load_model(args.file)
 
@@ -96,7 +91,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_file(p: argparse.ArgumentParser) -> None:
+def add_file_argument(p: argparse.ArgumentParser) -> None:
+    """The optional FILE argument every command that reads data takes."""
     p.add_argument(
         "file",
         nargs="?",
@@ -135,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  srm validate --fail-on-stale --today 2025-01-01",
         formatter_class=fmt,
     )
-    _add_file(p)
+    add_file_argument(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
     p.add_argument(
         "--stale", action="store_true", help="list responsibilities whose review is overdue"
@@ -163,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
     )
     p.add_argument("--format", choices=["json", "csv"], default="json", help="default: json")
-    _add_file(p)
+    add_file_argument(p)
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     p.set_defaults(handler=cmd_export)
 

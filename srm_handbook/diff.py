@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from . import export
 from .model import Duty, Responsibility, Srm
 
 DutyKind = Literal["added", "removed", "reworded", "rescoped"]
@@ -150,11 +151,9 @@ class SrmDiff:
 
 
 def owners_label(srm: Srm, parties: tuple[str, ...] | None, missing: str) -> str:
-    if parties is None:
-        return missing
-    if not parties:
-        return "n/a"
-    return " & ".join(srm.party[p].name if p in srm.party else p for p in parties)
+    """:func:`srm_handbook.export.owners_label`, or ``missing`` where the capability is
+    not on that side."""
+    return missing if parties is None else export.owners_label(srm, parties)
 
 
 def _items(first: Sequence[Any], second: Sequence[Any]) -> tuple[Item, ...]:

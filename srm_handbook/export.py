@@ -8,8 +8,20 @@ import json
 from typing import Any
 
 from .model import Srm
+from .schema import NOT_APPLICABLE
 
-NOT_APPLICABLE = "n/a"
+__all__ = [
+    "NOT_APPLICABLE",
+    "NOT_APPLICABLE_LABEL",
+    "csv_safe",
+    "owners_label",
+    "to_csv",
+    "to_dict",
+    "to_json",
+]
+
+NOT_APPLICABLE_LABEL = "Not applicable"
+"""How the pages name an n/a cell."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

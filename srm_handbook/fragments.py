@@ -74,7 +74,9 @@ class Fragments:
             kind = "na" if not owners else ("sole" if len(owners) == 1 else "shared")
             style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in owners)
             attr = " ".join(owners) if owners else export.NOT_APPLICABLE
-            label = _e(export.owners_label(self.srm, owners) if owners else "Not applicable")
+            label = _e(
+                export.owners_label(self.srm, owners) if owners else export.NOT_APPLICABLE_LABEL
+            )
             parts = self._owner_parts[owners] = (
                 f'data-owners="{attr}" class="{f"srm-cell srm-{kind} {style}".strip()}"',
                 f">{label}</td>",

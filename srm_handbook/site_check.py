@@ -27,10 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .export import NOT_APPLICABLE, NOT_APPLICABLE_LABEL
 from .site_paths import SitePaths
-
-NOT_APPLICABLE = "n/a"
-NOT_APPLICABLE_LABEL = "Not applicable"
 
 
 @dataclass(frozen=True, order=True)
