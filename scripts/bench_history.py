@@ -103,8 +103,8 @@ def main() -> int:
             lambda: history.load_history(data, edited, cache_dir=cache),
             results,
         )
-        first = load_model(data)
-        timed("diff (one pair, in memory)", lambda: diff(first, edited), results)
+        # The committed version against the edited one (the two differ in one row).
+        timed("diff (one pair, in memory)", lambda: diff(current, edited), results)
     entries = len(h.entries) if isinstance(h, history.History) else 0
     print(
         f"{args.rows} x {args.capabilities}, {args.commits} commits ({entries} entries)\n\n"

@@ -26,9 +26,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from srm_handbook.synthetic import generate  # noqa: E402
+from matrix_perf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from srm_handbook.synthetic import generate  # noqa: E402
 
 
 def free_port() -> int:
@@ -66,7 +66,7 @@ def main() -> int:
             url = f"http://127.0.0.1:{port}/responsibilities/resp-1/"
             times = []
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 deadline = time.monotonic() + 120
                 while True:

@@ -246,6 +246,8 @@ def match_duties(old: Sequence[Duty], new: Sequence[Duty]) -> list[tuple[Duty | 
 def _duty_changes(
     old_srm: Srm, new_srm: Srm, old_row: Responsibility, new_row: Responsibility
 ) -> Iterator[DutyChange]:
+    if old_row.duties == new_row.duties:
+        return  # most rows of two versions: nothing to match
     parties = [p.id for p in new_srm.parties]
     parties += [p.id for p in old_srm.parties if p.id not in new_srm.party]
     for pid in parties:

@@ -185,7 +185,6 @@ class History:
     since: dt.date | None = None
     """When the history shown is incomplete: rows that no entry changed last changed on or
     before this date (the oldest version the history starts from)."""
-    limit: int = DEFAULT_LIMIT
     current_ids: dict[str, str] = field(default_factory=dict)
     """Every id and alias of the current model -> the live responsibility id."""
     _row_entries: dict[str, Entry] = field(default_factory=dict)
@@ -236,7 +235,7 @@ def _parse_log(out: bytes) -> list[Commit]:
     commits = []
     for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
         header, _, names = record.partition("\0")
-        sha, _parents, date, author, subject = header.split("\x1f", 4)
+        sha, date, author, subject = header.split("\x1f", 3)
         paths = [n.strip("\n") for n in names.split("\0") if n.strip("\n")]
         if not paths:
             continue
@@ -333,12 +332,14 @@ def load_history(
     limit: int = DEFAULT_LIMIT,
     today: dt.date | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    current_raw: bytes | None = None,
 ) -> History:
     """The history of the data file at ``path`` (whose validated content is ``current``):
     at most ``limit`` commits, newest first, plus an entry for uncommitted changes.
 
     With ``cache_dir``, what is learned about each version is kept there for the next
-    build (:mod:`srm_handbook.history_cache`)."""
+    build (:mod:`srm_handbook.history_cache`). ``current_raw``: the bytes ``current`` was
+    read from (the file is read again without them)."""
     limit = max(1, min(limit, MAX_LIMIT))
     today = today or dt.date.today()
     abspath = os.path.abspath(path)
@@ -350,10 +351,10 @@ def load_history(
     try:
         flags = run_git(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository"], where)
     except GitError as exc:
-        return History(message=f"The data file is not in a git checkout ({exc}).", limit=limit)
+        return History(message=f"The data file is not in a git checkout ({exc}).")
     inside, _, shallow_flag = flags.decode().partition("\n")
     if inside.strip() != "true":
-        return History(message="The data file is not in a git work tree.", limit=limit)
+        return History(message="The data file is not in a git work tree.")
     shallow = shallow_flag.strip() == "true"
     try:
         log = run_git(
@@ -363,7 +364,7 @@ def load_history(
                 "--follow",
                 "-z",
                 "--name-only",
-                "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%s",
+                "--format=%x1e%H%x1f%cI%x1f%an%x1f%s",
                 f"--max-count={limit + 1}",
                 "--",
                 name,
@@ -375,15 +376,24 @@ def load_history(
             oids = _check_blobs(where, commits)
             cache = history_cache.cache_path(cache_dir, name) if cache_dir else None
             return _build(
-                where, name, current, commits, oids, limit, shallow, today, current_ids, cache
+                where,
+                name,
+                current,
+                current_raw,
+                commits,
+                oids,
+                limit,
+                shallow,
+                today,
+                current_ids,
+                cache,
             )
     except GitError as exc:
         if "does not have any commits" not in str(exc):
-            return History(message=f"git failed: {exc}", limit=limit, current_ids=current_ids)
+            return History(message=f"git failed: {exc}", current_ids=current_ids)
     return History(
         message=f"{name} has not been committed to git yet: its history starts with its "
         "first commit.",
-        limit=limit,
         current_ids=current_ids,
     )
 
@@ -392,6 +402,7 @@ def _build(
     where: str,
     name: str,
     current: Srm,
+    raw: bytes | None,
     commits: list[Commit],
     oids: list[str | None],
     limit: int,
@@ -461,11 +472,12 @@ def _build(
     if cache is not None and (versions.computed or not os.path.exists(cache)):
         history_cache.write(cache, versions.used, versions.used_diffs)
     # Uncommitted changes in the working copy, when they change the model.
-    try:
-        with open(os.path.join(where, name), "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        raw = None
+    if raw is None:
+        try:
+            with open(os.path.join(where, name), "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            raw = None
     newest = oids[0]
     if raw is not None and previous is not None and newest != blob_id(raw, len(previous)):
         pending = diff(versions.model(previous), current)
@@ -490,7 +502,6 @@ def _build(
         notes=tuple(notes),
         truncated=truncated,
         since=since,
-        limit=limit,
         current_ids=current_ids,
         _row_entries=row_entries,
     )

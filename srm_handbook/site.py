@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .files import write_atomic
 from .history import DEFAULT_LIMIT, History, load_history
-from .load import load_model
+from .load import parse_model, read_data
 from .markdown_text import plain_text
 from .model import Srm
 from .site_paths import SitePaths
@@ -63,13 +63,17 @@ def build_content(
     today = today or dt.date.today()
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    srm = load_model(data_path, display=display_path)
+    shown = display_path or os.fspath(data_path)
+    raw = read_data(data_path, shown)
+    srm = parse_model(raw, shown)
     timings["load"] = time.perf_counter() - start
 
     hist: History | None = None
     if history:
         mark = time.perf_counter()
-        hist = load_history(data_path, srm, limit=history_limit, today=today, cache_dir=cache_dir)
+        hist = load_history(
+            data_path, srm, limit=history_limit, today=today, cache_dir=cache_dir, current_raw=raw
+        )
         timings["history"] = time.perf_counter() - mark
         if hist.message:
             log.info("srm: no change history: %s", hist.message)

@@ -135,13 +135,6 @@ def read_marks(page_html: str) -> PageMarks:
     return reader.marks
 
 
-def page_file(site: Path, url: str) -> Path:
-    """The file MkDocs wrote for a page URL (``matrix/`` -> ``matrix/index.html``)."""
-    if url == "" or url.endswith("/"):
-        return site / url / "index.html"
-    return site / url
-
-
 def _url_of(site: Path, path: Path) -> str:
     rel = path.relative_to(site).as_posix()
     if rel == "index.html" or rel.endswith("/index.html"):
