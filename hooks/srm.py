@@ -21,10 +21,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from srm_handbook.anchors import AnchorIds
-from srm_handbook.diagnostics import SrmDataError
-from srm_handbook.options import DATA_ENV, OptionsError, SrmOptions, parse_options
-from srm_handbook.site import (
+from srm_handbook.core.diagnostics import SrmDataError
+from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, SrmOptions, parse_options
+from srm_handbook.site.anchors import AnchorIds
+from srm_handbook.site.content import (
     ASSET_DIR,
     RenderProgress,
     SiteContent,
@@ -32,8 +32,8 @@ from srm_handbook.site import (
     build_content,
     search_documents,
 )
-from srm_handbook.site_paths import SitePaths
-from srm_handbook.views import GeneratedPage, TocEntry
+from srm_handbook.site.paths import SitePaths
+from srm_handbook.site.views import GeneratedPage, TocEntry
 
 log = get_plugin_logger("srm")
 

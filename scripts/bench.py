@@ -35,15 +35,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from srm_handbook.core.load import load_model
+from srm_handbook.core.model import Srm
+from srm_handbook.core.synthetic import generate
+from srm_handbook.site import exports as export
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import yaml  # noqa: E402
-
-from srm_handbook import export  # noqa: E402
-from srm_handbook.load import load_model  # noqa: E402
-from srm_handbook.model import Srm  # noqa: E402
-from srm_handbook.synthetic import generate  # noqa: E402
 
 SIZES: dict[str, tuple[int, int] | None] = {
     "S": None,

@@ -21,13 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from srm_handbook.core.load import load_model
+from srm_handbook.core.synthetic import generate
+from srm_handbook.history import git_history as history
+from srm_handbook.history.model_diff import diff
 
-from srm_handbook import history  # noqa: E402
-from srm_handbook.diff import diff  # noqa: E402
-from srm_handbook.load import load_model  # noqa: E402
-from srm_handbook.synthetic import generate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Bench",

@@ -29,12 +29,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from srm_handbook.core import (
+    load,
+    rules,
+    schema,
+    strict_yaml,
+)
+from srm_handbook.core.diagnostics import SrmDataError
+from srm_handbook.core.synthetic import generate
 
-from srm_handbook import load, rules, schema, strict_yaml  # noqa: E402
-from srm_handbook.diagnostics import SrmDataError  # noqa: E402
-from srm_handbook.synthetic import generate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_SECONDS = 1.0
 T = TypeVar("T")

@@ -32,11 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from srm_handbook.cli.cmd_build import run_mkdocs_build
+from srm_handbook.core.synthetic import generate
 
-from srm_handbook.commands.build import run_mkdocs_build  # noqa: E402
-from srm_handbook.synthetic import generate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = os.environ.get("SRM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]

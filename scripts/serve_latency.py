@@ -22,13 +22,11 @@ import time
 from pathlib import Path
 
 import yaml
+from matrix_perf import CHROMIUM, CHROMIUM_ARGS
+
+from srm_handbook.core.synthetic import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from matrix_perf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-from srm_handbook.synthetic import generate  # noqa: E402
 
 
 def free_port() -> int:

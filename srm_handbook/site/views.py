@@ -1,0 +1,306 @@
+"""Pages of the handbook: a Jinja template per kind of page lays out the pieces that
+:mod:`srm_handbook.fragments` builds once (cells, duties, checklists, table rows).
+
+Pure: no MkDocs here. :func:`pages` yields a :class:`GeneratedPage` for every page of
+the site contract; the MkDocs hook adds them to the build and ``srm render`` writes
+them as Markdown files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from srm_handbook.site import exports as export
+from srm_handbook.site.fragments import Fragments
+from srm_handbook.site.markdown_text import plain_text
+from srm_handbook.core.model import Capability, Duty, Party, Responsibility, Srm
+from srm_handbook.site.paths import SitePaths
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+    """Plain text (escape before use as HTML)."""
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search result: a section of a page. Plain text (escape before use as HTML)."""
+
+    fragment: str
+    title: str
+    text: str
+
+
+def _entry(fragment: str, title: str, *texts: str | None) -> SearchEntry:
+    return SearchEntry(fragment, plain_text(title), plain_text(" ".join(t for t in texts if t)))
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src: str
+    """Path as if in docs/, prefix included, e.g. ``responsibilities/authentication.md``."""
+    title: str
+    """Plain text."""
+    body: Callable[[], str] = field(repr=False, compare=False)
+    """Renders the page's HTML (each call renders it again; see :attr:`html`)."""
+    toc: tuple[TocEntry, ...] = ()
+    in_nav: bool = False
+    search: bool = True
+    """Whether a search engine parsing the HTML should index it (``srm render``)."""
+    search_entries: tuple[SearchEntry, ...] = ()
+    """What the handbook's search finds on this page, built from the model (the hook
+    adds these to the index instead of having the search plugin parse large pages)."""
+
+    @property
+    def html(self) -> str:
+        return self.body()
+
+
+@dataclass
+class ViewOptions:
+    paths: SitePaths = field(default_factory=SitePaths)
+    today: dt.date = field(default_factory=dt.date.today)
+    history: Any = None
+    """A :class:`srm_handbook.history.History` when the site shows change history."""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("srm_handbook.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def environment() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+class PageContext(Fragments):
+    """What every template sees: the model, links relative to the current page, and the
+    reusable pieces of :class:`~srm_handbook.fragments.Fragments`."""
+
+    def __init__(self, srm: Srm, options: ViewOptions) -> None:
+        super().__init__(srm, options.paths, {r.id for r in srm.overdue(options.today)})
+        self.options = options
+
+    def asset_href(self, from_page: str, name: str) -> str:
+        return self.paths.link(from_page, self.paths.asset(name))
+
+
+LAZY_DUTIES = 300
+"""A page listing more duties than this lets the browser lay out only the categories in
+view (``srm-lazy``: CSS ``content-visibility``); smaller pages are laid out whole, with
+no estimated heights."""
+
+
+def _render(template: str, **context: Any) -> Callable[[], str]:
+    """The page's HTML, rendered when asked for: a build renders one page at a time and
+    lets it go, so the HTML of a large handbook is never all in memory at once."""
+    return functools.partial(environment().get_template(template).render, **context)
+
+
+def _party_sections(ctx: PageContext, duties: list[Duty]) -> list[tuple[Party, list[Any]]]:
+    """Duties grouped by party, then by category and responsibility (file order)."""
+    by_party: dict[str, dict[str, list[Duty]]] = {}
+    for d in duties:
+        by_party.setdefault(d.party, {}).setdefault(d.responsibility, []).append(d)
+    out = []
+    for party in ctx.srm.parties:
+        rows_of_party = by_party.get(party.id)
+        if not rows_of_party:
+            continue
+        groups = []
+        for category, rows in ctx.srm.by_category:
+            in_cat = [(r, rows_of_party[r.id]) for r in rows if r.id in rows_of_party]
+            if in_cat:
+                groups.append((category, in_cat))
+        out.append((party, groups))
+    return out
+
+
+def home(ctx: PageContext) -> GeneratedPage:
+    src = ctx.paths.src(SitePaths.HOME)
+    page = SitePaths.HOME
+    html = _render("home.html.j2", c=ctx, page=page)
+    entries = (_entry("", ctx.srm.title, ctx.srm.intro),)
+    return GeneratedPage(src, ctx.srm.title, html, in_nav=True, search_entries=entries)
+
+
+def _category_toc(srm: Srm) -> tuple[TocEntry, ...]:
+    """A table of contents entry for each category that has rows (``category-<id>``)."""
+    return tuple(TocEntry(2, f"category-{c.id}", c.name) for c, rows in srm.by_category if rows)
+
+
+def matrix(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.MATRIX
+    html = _render("matrix.html.j2", c=ctx, page=page)
+    toc = _category_toc(ctx.srm)
+    entries = (_entry("", "Responsibility matrix", "Who owns each responsibility"),)
+    return GeneratedPage(
+        ctx.paths.src(page), "Responsibility matrix", html, toc, True, False, entries
+    )
+
+
+def responsibility(
+    ctx: PageContext, r: Responsibility, prev: Responsibility | None, nxt: Responsibility | None
+) -> GeneratedPage:
+    page = SitePaths.responsibility(r.id)
+    sections = ctx.duties_by_party(r)
+    html = _render(
+        "responsibility.html.j2", c=ctx, page=page, r=r, sections=sections, prev=prev, next=nxt
+    )
+    toc = [TocEntry(2, "owners", "Owners")]
+    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p, _ in sections]
+    if r.references:
+        toc.append(TocEntry(2, "references", "References"))
+    entries = [_entry("", r.name, ctx.srm.category[r.category].name, r.description)]
+    entries += [
+        _entry(
+            f"party-{p.id}",
+            f"{p.possessive} responsibilities",
+            *(d.text for d in duties),
+        )
+        for p, duties in sections
+    ]
+    return GeneratedPage(
+        ctx.paths.src(page), plain_text(r.name), html, tuple(toc), search_entries=tuple(entries)
+    )
+
+
+def responsibilities_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.RESPONSIBILITIES
+    html = _render("responsibilities.html.j2", c=ctx, page=page)
+    toc = _category_toc(ctx.srm)
+    entries = tuple(
+        _entry(f"category-{cat.id}", cat.name, cat.description)
+        for cat, rows in ctx.srm.by_category
+        if rows
+    )
+    return GeneratedPage(
+        ctx.paths.src(page), "Responsibilities", html, toc, True, search_entries=entries
+    )
+
+
+def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
+    page = SitePaths.capability(cap.id)
+    sections = _party_sections(ctx, ctx.duties_for_capability(cap.id))
+    html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
+    toc = [TocEntry(2, "owners", "Who owns what")]
+    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} checklist") for p, _ in sections]
+    entries = (_entry("", cap.name, cap.status, cap.description),)
+    return GeneratedPage(
+        ctx.paths.src(page), plain_text(cap.name), html, tuple(toc), search_entries=entries
+    )
+
+
+def capabilities_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.CAPABILITIES
+    html = _render("capabilities.html.j2", c=ctx, page=page)
+    entries = (_entry("", "Capabilities", *(c.name for c in ctx.srm.capabilities)),)
+    return GeneratedPage(
+        ctx.paths.src(page), "Capabilities", html, in_nav=True, search_entries=entries
+    )
+
+
+def party(ctx: PageContext, p: Party) -> GeneratedPage:
+    page = SitePaths.party(p.id)
+    duties = [d for r in ctx.srm.responsibilities for d in r.duties_of(p.id)]
+    sections = _party_sections(ctx, duties)
+    groups = sections[0][1] if sections else []
+    html = _render(
+        "party.html.j2",
+        c=ctx,
+        page=page,
+        p=p,
+        groups=groups,
+        count=len(duties),
+        lazy=len(duties) > LAZY_DUTIES,
+    )
+    toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
+    entries = (_entry("", p.name, p.description),)
+    return GeneratedPage(ctx.paths.src(page), plain_text(p.name), html, toc, search_entries=entries)
+
+
+def parties_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.PARTIES
+    html = _render("parties.html.j2", c=ctx, page=page)
+    entries = (_entry("", "Parties", *(p.name for p in ctx.srm.parties)),)
+    return GeneratedPage(ctx.paths.src(page), "Parties", html, in_nav=True, search_entries=entries)
+
+
+def overview(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.OVERVIEW
+    duties = sum(len(r.duties) for r in ctx.srm.responsibilities)
+    html = _render("overview.html.j2", c=ctx, page=page, lazy=duties > LAZY_DUTIES)
+    toc = (
+        TocEntry(2, "matrix", "Matrix"),
+        *_category_toc(ctx.srm),
+    )
+    entries = (_entry("", "One-page view", ctx.srm.title),)
+    return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False, entries)
+
+
+def changes(ctx: PageContext) -> GeneratedPage:
+    """The "What changed" page: the data file's git history (srm_handbook.history)."""
+    page = SitePaths.CHANGES
+    history = ctx.options.history
+    html = _render("changes.html.j2", c=ctx, page=page, h=history)
+    toc: tuple[TocEntry, ...] = ()
+    entries = [_entry("", "What changed", "Change history of the model, newest first")]
+    if history is not None:
+        toc = tuple(TocEntry(2, e.anchor, e.title) for e in history.entries)
+        entries += [_entry(e.anchor, e.title, e.summary) for e in history.entries]
+    return GeneratedPage(
+        ctx.paths.src(page), "What changed", html, toc, True, False, tuple(entries)
+    )
+
+
+def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPage]:
+    """Every generated page of the handbook, in nav order first."""
+    ctx = PageContext(srm, options or ViewOptions())
+    yield home(ctx)
+    yield matrix(ctx)
+    yield responsibilities_index(ctx)
+    yield capabilities_index(ctx)
+    yield parties_index(ctx)
+    yield overview(ctx)
+    yield changes(ctx)
+    rows = srm.responsibilities
+    for i, r in enumerate(rows):
+        yield responsibility(
+            ctx, r, rows[i - 1] if i else None, rows[i + 1] if i + 1 < len(rows) else None
+        )
+    for cap in srm.capabilities:
+        yield capability(ctx, cap)
+    for p in srm.parties:
+        yield party(ctx, p)
+
+
+def exports(srm: Srm) -> dict[str, str]:
+    """Files published beside the pages (site contract): name -> content."""
+    return {"srm.json": export.to_json(srm), "srm.csv": export.to_csv(srm)}
+
+
+__all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]
