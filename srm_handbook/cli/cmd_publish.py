@@ -21,7 +21,7 @@ from typing import Any
 from srm_handbook.cli.cmd_build import run_mkdocs_build
 from srm_handbook.cli.common import EXIT_INVALID, EXIT_USAGE, UsageError
 from srm_handbook.core.load import load_model
-from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, parse_options
+from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, site_options
 from srm_handbook.publish.releases import DEFAULT_KEEP, DestinationError, PublishError, Releases
 from srm_handbook.site import exports as export
 from srm_handbook.site.check import check_site
@@ -54,12 +54,18 @@ def site_settings(config_file: str, data: str | None) -> SiteSettings:
     finally:
         mkdocs_log.setLevel(level)
     try:
-        options = parse_options(config["extra"].get("srm"))
+        models = site_options(config)
     except OptionsError as exc:
         raise UsageError(f"{config_file}: {exc}") from None
+    if len(models) != 1:
+        raise UsageError(
+            f"{config_file}: the site has {len(models)} models; srm publish checks a site "
+            "with one (use srm build for the others)"
+        )
+    options = models[0]
     if data is None:
         base = os.path.dirname(os.path.abspath(config_file))
-        data = os.environ.get(DATA_ENV) or os.path.join(base, options.data)
+        data = os.environ.get(DATA_ENV) or os.path.join(base, options.data_)
     return SiteSettings(data, SitePaths(options.prefix, bool(config["use_directory_urls"])))
 
 

@@ -1,72 +1,103 @@
-"""Options of the handbook, read from ``extra: srm:`` in mkdocs.yml (validated)."""
+"""The options of the ``srm`` plugin: one typed schema, used by both ways in.
+
+``plugins: [srm]`` (with options under the plugin) and this repository's ``hooks:`` adapter
+(options under ``extra: srm:``) validate the same :class:`SrmConfig`; ``srm publish`` reads
+it too, to find the data and the pages of each model in a site.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
 
 from srm_handbook.history.git_history import DEFAULT_LIMIT, MAX_LIMIT
 from srm_handbook.site.paths import check_prefix
 
 DATA_ENV = "SRM_DATA"
+"""Overrides the data file of a site with one model (``SRM_DATA=other.yaml make build``)."""
 
 
-class SrmOptions(BaseModel):
-    """``extra: srm:`` in mkdocs.yml."""
+class _Prefix(c.Type[str]):
+    """A mount point such as ``security/srm/`` (a trailing slash is added)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    def __init__(self) -> None:
+        super().__init__(str, default="")
 
-    data: str = Field(
-        default="srm_data.yaml",
-        description="The data file, relative to mkdocs.yml. The SRM_DATA environment "
-        "variable overrides it.",
-    )
-    prefix: str = Field(
-        default="",
-        description="Mount the generated pages under this path, e.g. 'security/srm/'.",
-    )
-    history: bool = Field(
-        default=True,
-        description="Build the 'What changed' page and the 'last changed' dates from the data "
-        "file's git history (outside git the page says there is none).",
-    )
-    history_limit: int = Field(
-        default=DEFAULT_LIMIT,
-        ge=1,
-        le=MAX_LIMIT,
-        description="How many of the latest commits that changed the data file to show.",
-    )
-    cache_dir: str = Field(
-        default=".cache/srm",
-        description="Where the change history keeps what it learned about each version of "
-        "the data file between builds, relative to mkdocs.yml; '' keeps nothing.",
-    )
+    def run_validation(self, value: object) -> str:
+        try:
+            return check_prefix(super().run_validation(value))
+        except ValueError as exc:
+            raise base.ValidationError(str(exc)) from None
 
-    @field_validator("prefix")
-    @classmethod
-    def _prefix(cls, value: str) -> str:
-        return check_prefix(value)
+
+class _Limit(c.Type[int]):
+    def __init__(self) -> None:
+        super().__init__(int, default=DEFAULT_LIMIT)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(value, bool) or not 1 <= number <= MAX_LIMIT:
+            raise base.ValidationError(f"must be a whole number from 1 to {MAX_LIMIT}")
+        return number
+
+
+class SrmConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Options of one model in a site (``plugins: - srm: {...}``, or ``extra: srm:``)."""
+
+    data_ = c.Type(str, default="srm_data.yaml")
+    """The data file, relative to mkdocs.yml. SRM_DATA overrides it (one model only)."""
+    prefix = _Prefix()
+    """Mount the generated pages under this path, e.g. ``security/srm/``."""
+    nav_title = c.Optional(c.Type(str))
+    """The title of the generated section in the nav (default: the model's title)."""
+    history = c.Type(bool, default=True)
+    """Build the "What changed" page and the "last changed" dates from git history."""
+    history_limit = _Limit()
+    """How many of the latest commits that changed the data file to show."""
+    cache_dir = c.Type(str, default=".cache/srm")
+    """Where the history keeps what it learned between builds ('' keeps nothing)."""
+    language = c.Optional(c.Type(str))
+    """The language of the generated text (default: ``theme.language``)."""
+    labels = c.Type(dict, default={})
+    """Overrides of single labels of the generated text: label id -> text."""
+
+
+OPTION_NAMES = tuple(name for name, _ in SrmConfig._schema)
 
 
 class OptionsError(ValueError):
-    pass
+    """Invalid options; the message names each key (``extra.srm.prefix: ...``)."""
 
 
-def parse_options(raw: Any) -> SrmOptions:
-    """Validate ``extra: srm:``; the messages name the key (``extra.srm.prefix``)."""
+def load_options(raw: Any, where: str, config_file_path: str | None = None) -> SrmConfig:
+    """Validate ``raw`` as the options found at ``where`` (e.g. ``extra.srm``)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise OptionsError("extra.srm must be a mapping of options")
-    try:
-        return SrmOptions.model_validate(raw)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in ("extra", "srm", *err["loc"]))
-            message = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                message = f"unknown option; known options: {', '.join(SrmOptions.model_fields)}"
-            lines.append(f"{where}: {message}")
-        raise OptionsError("; ".join(lines)) from None
+        raise OptionsError(f"{where} must be a mapping of options")
+    options = SrmConfig(config_file_path=config_file_path)
+    options.load_dict(raw)
+    errors, warnings = options.validate()
+    problems = [f"{where}.{key}: {message}" for key, message in errors]
+    problems += [
+        f"{where}.{key}: unknown option; known options: {', '.join(OPTION_NAMES)}"
+        for key, message in warnings
+        if "Unrecognised configuration name" in str(message)
+    ]
+    if problems:
+        raise OptionsError("; ".join(problems))
+    return options
+
+
+def site_options(config: MkDocsConfig) -> list[SrmConfig]:
+    """The options of every model of a site: each ``srm`` plugin instance, or else the
+    hook's ``extra: srm:``."""
+    from srm_handbook.mkdocs.plugin import SrmPlugin
+
+    instances = [p.config for p in config.plugins.values() if isinstance(p, SrmPlugin)]
+    if instances:
+        return instances
+    return [load_options(config.extra.get("srm"), "extra.srm", config.config_file_path)]

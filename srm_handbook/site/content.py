@@ -37,7 +37,21 @@ class SiteContent:
     pages: list[GeneratedPage]
     files: dict[str, str]
     """Other published files: path (prefix included) -> text."""
-    timings: dict[str, float] = field(default_factory=dict)
+
+
+def error_banner(errors: list[str]) -> str:
+    """Shown above every generated page while ``mkdocs serve`` keeps the last valid
+    version of data that is now invalid; empty when there are no errors."""
+    if not errors:
+        return ""
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    n = len(errors)
+    return (
+        '<div class="srm-errors admonition failure" role="alert" data-srm-errors>'
+        f'<p class="admonition-title">The data has {n} error{"s" if n != 1 else ""}; '
+        "this page shows its last valid version</p>"
+        f"<ul>{items}</ul><p>Fix the data file and save: the page reloads.</p></div>"
+    )
 
 
 def asset_text(name: str) -> str:
@@ -100,7 +114,7 @@ def build_content(
         timings.get("history", 0.0),
         timings["pages"],
     )
-    return SiteContent(srm, generated, files, timings)
+    return SiteContent(srm, generated, files)
 
 
 class RenderProgress:
