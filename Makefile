@@ -3,13 +3,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-tests
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock
 
 .PHONY: build serve test lint typecheck pytest bench browser schema clean
 
+# Building needs the package and its runtime dependencies only; the tests add their tools.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(PIP) -e .
 	touch $(STAMP)
+
+$(TESTS): $(STAMP)
+	$(PIP) -e '.[test]'
+	touch $(TESTS)
 
 ## Build the handbook from srm_data.yaml into site/ (a failed build leaves site/ as it was).
 build: $(STAMP)
@@ -20,16 +27,16 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
 ## Everything CI runs: lint, type check, unit, site and browser tests.
-test: $(STAMP) browser lint typecheck pytest
+test: $(TESTS) browser lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(TESTS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(TESTS)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(TESTS)
 	$(BIN)/python -m pytest
 
 browser:
@@ -39,7 +46,7 @@ browser:
 schema: $(STAMP)
 	$(BIN)/srm schema -o schema/srm_data.schema.json
 
-bench: $(STAMP)
+bench: $(TESTS)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:

@@ -94,3 +94,35 @@ def test_quiet_builds_print_no_progress_and_normal_builds_do(tmp_path: Path) -> 
     assert runs["-q"] == ""
     assert "srm: 19 responsibilities x 3 capabilities (57 cells)" in runs["-v"]
     assert "srm: own code" in runs["-v"]
+
+
+def test_an_invalid_edit_while_serving_keeps_the_pages_and_shows_the_errors(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path)
+    port = _free_port()
+    server = _serve(project, port)
+    data = project / "srm_data.yaml"
+    valid = data.read_text("utf-8")
+    try:
+        url = f"http://127.0.0.1:{port}/responsibilities/tenant-safety/"
+        assert _wait_for(url, '<h1 id="srm-title">Tenant safety</h1>')
+        # An owner that is not a party, on line N: the banner names FILE:LINE:COL.
+        broken = valid.replace("name: Tenant safety\n", "name: Tenant isolation\n", 1)
+        broken = broken.replace("category: app-elements\n", "category: nowhere\n", 1)
+        line = broken[: broken.index("category: nowhere")].count("\n") + 1
+        data.write_text(broken, encoding="utf-8")
+        assert _wait_for(url, "data-srm-errors")
+        body = _get(url) or ""
+        # The last valid version stays: the rename in the broken edit is not shown.
+        assert '<h1 id="srm-title">Tenant safety</h1>' in body
+        assert f"srm_data.yaml:{line}:" in body and "nowhere" in body
+        assert "data-srm-errors" in (_get(f"http://127.0.0.1:{port}/matrix/") or "")
+        # The next valid edit removes the banner and shows the new content.
+        data.write_text(valid.replace("name: Tenant safety\n", "name: Tenant isolation\n", 1))
+        assert _wait_for(url, '<h1 id="srm-title">Tenant isolation</h1>')
+        assert "data-srm-errors" not in (_get(url) or "")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert server.poll() is not None
