@@ -1,0 +1,137 @@
+"""The package as a user installs it: the wheel (not editable) in a fresh virtual
+environment, with its dependencies from the registry as pinned in requirements.lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .mkdocs.host import (
+    CLOUD,
+    FORGE,
+    generated_pages,
+    host_handbook,
+    mkdocs_build,
+    reachable_from_nav,
+)
+
+
+@pytest.fixture(scope="module")
+def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp / "dist").glob("srm_handbook-*.whl")
+    env_dir = tmp / "env"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "requirements.lock"),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp,
+    )
+    return env_dir
+
+
+def test_the_wheel_holds_every_file_of_the_package() -> None:
+    # Built again here, so that a file left out of package-data fails this test.
+    out = ROOT / "build" / "wheel-test"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        (wheel,) = out.glob("srm_handbook-*.whl")
+        names = set(zipfile.ZipFile(wheel).namelist())
+        package = ROOT / "srm_handbook"
+        files = {
+            p.relative_to(ROOT).as_posix()
+            for p in package.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        assert files - names == set()
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def test_srm_from_the_wheel_runs_every_command(fresh_env: Path, tmp_path: Path) -> None:
+    srm = fresh_env / "bin" / "srm"
+    out = subprocess.run([str(srm), "--help"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    for command in ("validate", "export", "schema", "diff", "render", "build", "publish"):
+        assert command in out.stdout
+        helped = subprocess.run(
+            [str(srm), command, "--help"], capture_output=True, text=True, check=False
+        )
+        assert helped.returncode == 0, helped.stderr
+    valid = subprocess.run(
+        [str(srm), "validate", str(ROOT / "srm_data.yaml")], capture_output=True, text=True
+    )
+    assert valid.returncode == 0, valid.stderr
+    rendered = subprocess.run(
+        [str(srm), "render", "--out", str(tmp_path / "out"), str(ROOT / "srm_data.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    assert (tmp_path / "out" / "assets" / "srm" / "srm.js").is_file()
+    where = subprocess.run(
+        [
+            str(fresh_env / "bin" / "python"),
+            "-c",
+            "import srm_handbook; print(srm_handbook.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert str(fresh_env) in where.stdout  # the installed copy, not this checkout
+
+
+def test_a_host_handbook_builds_with_the_installed_plugin(fresh_env: Path, tmp_path: Path) -> None:
+    project = host_handbook(tmp_path)
+    result = mkdocs_build(project, python=str(fresh_env / "bin" / "python"))
+    assert result.returncode == 0, result.stderr
+    reached = reachable_from_nav(result.site)
+    for model in (CLOUD, FORGE):
+        pages = generated_pages(result.site, model.prefix)
+        assert pages and pages <= reached
+        assert json.loads((result.site / model.prefix / "srm.json").read_text("utf-8"))
+    assert "srm.css" in result.page(FORGE.prefix + "matrix/")
+    assert os.path.isfile(
+        result.site / FORGE.prefix / "assets" / "srm" / "srm.js"
+    ) or os.path.isfile(result.site / CLOUD.prefix / "assets" / "srm" / "srm.js")
