@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TESTS  := $(VENV)/.installed-tests
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock
 
-.PHONY: build serve test lint typecheck pytest bench browser schema clean
+.PHONY: build serve test lint typecheck pytest bench browser schema messages clean
 
 # Building needs the package and its runtime dependencies only; the tests add their tools.
 $(STAMP): pyproject.toml requirements.lock
@@ -45,6 +45,10 @@ browser:
 ## Regenerate schema/srm_data.schema.json from the models.
 schema: $(STAMP)
 	$(BIN)/srm schema -o schema/srm_data.schema.json
+
+## Update the label catalogues (srm_handbook/site/locales) from the templates and code.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 bench: $(TESTS)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

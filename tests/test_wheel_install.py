@@ -25,25 +25,31 @@ from .mkdocs.host import (
 )
 
 
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    top = {".git", ".venv", "site", "build", ".cache"} if Path(folder) == ROOT else set()
+    return {
+        n for n in names if n in top or n == "__pycache__" or n.endswith(("_cache", ".egg-info"))
+    }
+
+
+def build_wheel(out: Path) -> Path:
+    """The wheel of a copy of the source tree (setuptools writes build/ into the tree)."""
+    source = out / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=_not_sources,
+    )
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)]
+    subprocess.run(pip, check=True, capture_output=True)
+    (wheel,) = out.glob("srm_handbook-*.whl")
+    return wheel
+
+
 @pytest.fixture(scope="module")
 def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(tmp / "dist"),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = (tmp / "dist").glob("srm_handbook-*.whl")
+    wheel = build_wheel(tmp)
     env_dir = tmp / "env"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
@@ -66,26 +72,15 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env_dir
 
 
-def test_the_wheel_holds_every_file_of_the_package() -> None:
-    # Built again here, so that a file left out of package-data fails this test.
-    out = ROOT / "build" / "wheel-test"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        (wheel,) = out.glob("srm_handbook-*.whl")
-        names = set(zipfile.ZipFile(wheel).namelist())
-        package = ROOT / "srm_handbook"
-        files = {
-            p.relative_to(ROOT).as_posix()
-            for p in package.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts
-        }
-        assert files - names == set()
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+def test_the_wheel_holds_every_file_of_the_package(tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(build_wheel(tmp_path)).namelist())
+    package = ROOT / "srm_handbook"
+    files = {
+        p.relative_to(ROOT).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert files - names == set()
 
 
 def test_srm_from_the_wheel_runs_every_command(fresh_env: Path, tmp_path: Path) -> None:

@@ -21,10 +21,11 @@ from typing import Any
 from srm_handbook.cli.cmd_build import run_mkdocs_build
 from srm_handbook.cli.common import EXIT_INVALID, EXIT_USAGE, UsageError
 from srm_handbook.core.load import load_model
-from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, site_options
+from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, site_labels, site_options
 from srm_handbook.publish.releases import DEFAULT_KEEP, DestinationError, PublishError, Releases
 from srm_handbook.site import exports as export
 from srm_handbook.site.check import check_site
+from srm_handbook.site.exports import NOT_APPLICABLE_LABEL
 from srm_handbook.site.paths import SitePaths
 
 EXIT_FAILED = EXIT_INVALID
@@ -32,15 +33,18 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
-class SiteSettings:
+class ModelSettings:
     data: str
-    """The data file the site is built from."""
+    """The data file the model is built from."""
     paths: SitePaths
+    not_applicable: str
+    """How the model's pages say "Not applicable" (in the site's language)."""
 
 
-def site_settings(config_file: str, data: str | None) -> SiteSettings:
-    """Where the generated pages go and which data file the build reads, as the hook will
-    see them (mkdocs.yml's ``extra: srm:``, ``use_directory_urls``, ``SRM_DATA``)."""
+def site_models(config_file: str, data: str | None) -> list[ModelSettings]:
+    """Where each model's pages go and which data file the build reads for it, as the
+    plugin will see them (its options or ``extra: srm:``, ``use_directory_urls``,
+    ``SRM_DATA``). ``data`` (FILE) replaces the data of a site with one model."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
@@ -57,16 +61,18 @@ def site_settings(config_file: str, data: str | None) -> SiteSettings:
         models = site_options(config)
     except OptionsError as exc:
         raise UsageError(f"{config_file}: {exc}") from None
-    if len(models) != 1:
-        raise UsageError(
-            f"{config_file}: the site has {len(models)} models; srm publish checks a site "
-            "with one (use srm build for the others)"
+    if data is not None and len(models) > 1:
+        raise UsageError(f"{config_file} has {len(models)} models; FILE replaces the data of one")
+    base = os.path.dirname(os.path.abspath(config_file))
+    override = data or (os.environ.get(DATA_ENV) if len(models) == 1 else None)
+    return [
+        ModelSettings(
+            override or os.path.join(base, options.data_),
+            SitePaths(options.prefix, bool(config["use_directory_urls"])),
+            site_labels(config, options).gettext(NOT_APPLICABLE_LABEL),
         )
-    options = models[0]
-    if data is None:
-        base = os.path.dirname(os.path.abspath(config_file))
-        data = os.environ.get(DATA_ENV) or os.path.join(base, options.data_)
-    return SiteSettings(data, SitePaths(options.prefix, bool(config["use_directory_urls"])))
+        for options in models
+    ]
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
@@ -77,18 +83,23 @@ def _say(args: argparse.Namespace, message: str) -> None:
 def _publish(
     args: argparse.Namespace,
     releases: Releases,
-    settings: SiteSettings,
-    expected: dict[str, Any],
+    models: list[ModelSettings],
+    expected: list[dict[str, Any]],
 ) -> int:
     releases.clean_leftovers()
     live = releases.current()
     unchanged = f"{args.dest} is unchanged" + (f" ({live.name})" if live else "")
     build = releases.new_build_dir()
     try:
-        _say(args, f"building {settings.data} into {build}")
-        if run_mkdocs_build(args.config_file, str(build), settings.data, args.quiet) != 0:
+        _say(args, f"building {', '.join(m.data for m in models)} into {build}")
+        data = models[0].data if len(models) == 1 else None
+        if run_mkdocs_build(args.config_file, str(build), data, args.quiet) != 0:
             raise PublishError(f"the build failed; {unchanged}")
-        problems = check_site(build, settings.paths, expected)
+        problems = [
+            problem
+            for model, want in zip(models, expected, strict=True)
+            for problem in check_site(build, model.paths, want, model.not_applicable)
+        ]
         if problems:
             for problem in problems[:MAX_PROBLEMS_SHOWN]:
                 print(f"{build.name}/{problem.format()}", file=sys.stderr)
@@ -125,10 +136,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 was, now = releases.rollback()
             _say(args, f"rolled back {args.dest}: {was.name} -> {now.name}")
             return 0
-        settings = site_settings(args.config_file, args.file)
-        expected = export.to_dict(load_model(settings.data))  # invalid data: exit 1, listed
+        models = site_models(args.config_file, args.file)
+        # Invalid data: exit 1, every error listed.
+        expected = [export.to_dict(load_model(m.data)) for m in models]
         with releases.lock():
-            return _publish(args, releases, settings, expected)
+            return _publish(args, releases, models, expected)
     except (UsageError, DestinationError) as exc:
         print(f"srm publish: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

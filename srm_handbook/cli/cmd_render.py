@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from srm_handbook.cli.common import UsageError, add_file_argument
 from srm_handbook.files import write_atomic
+from srm_handbook.site import i18n
 from srm_handbook.site.content import ASSET_DIR, ASSETS, build_content
 from srm_handbook.site.paths import SitePaths, check_prefix
 from srm_handbook.site.views import GeneratedPage
@@ -65,8 +66,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         prefix = check_prefix(args.prefix)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    language = i18n.match_language(args.language)
+    if language is None:
+        raise UsageError(
+            f"no catalogue for the language {args.language!r}; catalogues: "
+            + ", ".join(i18n.languages())
+        )
     paths = SitePaths(prefix, directory_urls=not args.no_directory_urls)
-    content = build_content(args.file, paths)
+    content = build_content(args.file, paths, labels=i18n.labels(language))
     out = Path(args.out)
     outputs = {page.src: page_markdown(page).encode("utf-8") for page in content.pages}
     outputs.update((name, text.encode("utf-8")) for name, text in content.files.items())
@@ -230,6 +237,11 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "--force",
         action="store_true",
         help="overwrite files under OUT that an earlier srm render did not write",
+    )
+    p.add_argument(
+        "--language",
+        default=i18n.SOURCE_LANGUAGE,
+        help="the language of the generated text, e.g. de (default: en)",
     )
     p.add_argument(
         "--no-directory-urls",

@@ -7,6 +7,7 @@ it too, to find the data and the pages of each model in a site.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from mkdocs.config import base
@@ -14,7 +15,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
 from srm_handbook.history.git_history import DEFAULT_LIMIT, MAX_LIMIT
+from srm_handbook.site import i18n
 from srm_handbook.site.paths import check_prefix
+
+log = logging.getLogger("mkdocs.plugins.srm")
 
 DATA_ENV = "SRM_DATA"
 """Overrides the data file of a site with one model (``SRM_DATA=other.yaml make build``)."""
@@ -101,3 +105,20 @@ def site_options(config: MkDocsConfig) -> list[SrmConfig]:
     if instances:
         return instances
     return [load_options(config.extra.get("srm"), "extra.srm", config.config_file_path)]
+
+
+def site_labels(config: MkDocsConfig, options: SrmConfig) -> i18n.Labels:
+    """The labels of a model's pages: its ``language`` option, else the theme's language
+    (English when neither has a catalogue, said in one INFO line), and its overrides."""
+    theme = config.theme
+    requested = options.language or theme.get("language")
+    language = i18n.match_language(requested)
+    if language is None:
+        log.info(
+            "srm: no catalogue for the language %r; the generated pages are in English "
+            "(catalogues: %s)",
+            requested,
+            ", ".join(i18n.languages()),
+        )
+        language = i18n.SOURCE_LANGUAGE
+    return i18n.labels(language, {str(k): str(v) for k, v in options.labels.items()})

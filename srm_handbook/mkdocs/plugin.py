@@ -27,7 +27,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.mkdocs import nav as srm_nav
-from srm_handbook.mkdocs.config import DATA_ENV, OptionsError, SrmConfig, load_options
+from srm_handbook.mkdocs.config import (
+    DATA_ENV,
+    OptionsError,
+    SrmConfig,
+    load_options,
+    site_labels,
+)
+from srm_handbook.site import i18n
 from srm_handbook.site.anchors import AnchorIds
 from srm_handbook.site.content import (
     ASSET_DIR,
@@ -54,6 +61,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command: Literal["build", "gh-deploy", "serve"] = "build"
         self.paths = SitePaths()
+        self.labels = i18n.ENGLISH
         self.content: SiteContent | None = None
         """The last valid content: under ``mkdocs serve`` it stays shown after a bad edit."""
         self.errors: list[str] = []
@@ -72,14 +80,22 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         self.spent[event] = self.spent.get(event, 0.0) + time.perf_counter() - start
 
     def data_path(self, config: MkDocsConfig) -> str:
+        """The data file: the ``data`` option, or SRM_DATA in a site with one model."""
         base = os.path.dirname(config.config_file_path or ".")
-        return os.path.join(base, os.environ.get(DATA_ENV) or self.config.data_)
+        override = os.environ.get(DATA_ENV)
+        if override and sum(isinstance(p, SrmPlugin) for p in config.plugins.values()) > 1:
+            raise PluginError(
+                f"srm: {DATA_ENV} names one data file, but this site has several models; "
+                "set each one's data option instead"
+            )
+        return os.path.join(base, override or self.config.data_)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.paths = SitePaths(self.config.prefix, config.use_directory_urls)
+        self.labels = site_labels(config, self.config)
         for name, key in (("srm.css", "extra_css"), ("srm.js", "extra_javascript")):
             # One copy of the assets serves every model of the site.
             if not any(str(u).endswith(ASSET_DIR + name) for u in config[key]):
@@ -103,6 +119,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
                 cache_dir=os.path.join(base, self.config.cache_dir)
                 if self.config.cache_dir
                 else None,
+                labels=self.labels,
             )
             self.errors = []
         except SrmDataError as exc:
@@ -201,7 +218,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         if generated is None:
             return context
         start = time.perf_counter()
-        page.content = error_banner(self.errors) + generated.html
+        page.content = error_banner(self.errors, self.labels) + generated.html
         srm_nav.show_in_section(page, self.listing.get(generated.src))
         message = self.progress.tick()
         if message:

@@ -151,9 +151,11 @@ class _Model:
     rows: list[str]
     owners: dict[tuple[str, str], tuple[str, ...]]
     duties: Counter[DutyMark]
+    not_applicable: str = NOT_APPLICABLE_LABEL
+    """How the site's language says "Not applicable"."""
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> _Model:
+    def of(cls, data: dict[str, Any], not_applicable: str = NOT_APPLICABLE_LABEL) -> _Model:
         owners: dict[tuple[str, str], tuple[str, ...]] = {}
         duties: Counter[DutyMark] = Counter()
         for r in data["responsibilities"]:
@@ -167,12 +169,13 @@ class _Model:
             rows=[r["id"] for r in data["responsibilities"]],
             owners=owners,
             duties=duties,
+            not_applicable=not_applicable,
         )
 
     def label_matches(self, label: str, owners: tuple[str, ...]) -> bool:
         """Whether a cell's text names its owners (or says "Not applicable")."""
         if not owners:
-            return NOT_APPLICABLE_LABEL in label
+            return self.not_applicable in label
         return all(" ".join(self.parties[p].split()) in label for p in owners)
 
 
@@ -200,6 +203,7 @@ def check_site(
     site: str | os.PathLike[str],
     paths: SitePaths | None = None,
     expected: dict[str, Any] | None = None,
+    not_applicable: str = NOT_APPLICABLE_LABEL,
 ) -> list[SiteProblem]:
     """Every way the built ``site`` contradicts itself or ``expected`` (the model as
     :func:`srm_handbook.export.to_dict` gives it). Empty when the site is consistent.
@@ -213,7 +217,7 @@ def check_site(
     json_name = paths.asset("srm.json")
     try:
         data = json.loads((root / json_name).read_text(encoding="utf-8"))
-        model = _Model.of(data)
+        model = _Model.of(data, not_applicable)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [SiteProblem(json_name, f"cannot read the model: {exc}")]
     if expected is not None and data != expected:

@@ -20,6 +20,7 @@ from pathlib import Path
 from srm_handbook.files import write_atomic
 from srm_handbook.history.git_history import DEFAULT_LIMIT, History, load_history
 from srm_handbook.core.load import parse_model, read_data
+from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Srm
 from srm_handbook.site.paths import SitePaths
@@ -39,18 +40,22 @@ class SiteContent:
     """Other published files: path (prefix included) -> text."""
 
 
-def error_banner(errors: list[str]) -> str:
+def error_banner(errors: list[str], labels: i18n.Labels = i18n.ENGLISH) -> str:
     """Shown above every generated page while ``mkdocs serve`` keeps the last valid
     version of data that is now invalid; empty when there are no errors."""
     if not errors:
         return ""
     items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
-    n = len(errors)
+    title = labels.ngettext(
+        "The data has %(num)d error; this page shows its last valid version",
+        "The data has %(num)d errors; this page shows its last valid version",
+        len(errors),
+    ) % {"num": len(errors)}
+    advice = labels.gettext("Fix the data file and save: the page reloads.")
     return (
         '<div class="srm-errors admonition failure" role="alert" data-srm-errors>'
-        f'<p class="admonition-title">The data has {n} error{"s" if n != 1 else ""}; '
-        "this page shows its last valid version</p>"
-        f"<ul>{items}</ul><p>Fix the data file and save: the page reloads.</p></div>"
+        f'<p class="admonition-title">{html.escape(title)}</p>'
+        f"<ul>{items}</ul><p>{html.escape(advice)}</p></div>"
     )
 
 
@@ -66,6 +71,7 @@ def build_content(
     history: bool = False,
     history_limit: int = DEFAULT_LIMIT,
     cache_dir: str | os.PathLike[str] | None = None,
+    labels: i18n.Labels = i18n.ENGLISH,
 ) -> SiteContent:
     """Load and validate the data, then render every page. Raises SrmDataError.
 
@@ -92,7 +98,7 @@ def build_content(
         if hist.message:
             log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
-    options = ViewOptions(paths=paths, today=today, history=hist)
+    options = ViewOptions(paths=paths, today=today, history=hist, labels=labels)
     generated = list(pages(srm, options))
     timings["pages"] = time.perf_counter() - mark
 
@@ -100,7 +106,7 @@ def build_content(
     for name in ASSETS:
         files[paths.asset(ASSET_DIR + name)] = asset_text(name)
     published = {_published_file(paths, p.src.removeprefix(paths.prefix)) for p in generated}
-    for path, text in redirects(srm, paths).items():
+    for path, text in redirects(srm, paths, labels).items():
         if path not in published and path not in files:  # e.g. an alias named "index"
             files[path] = text
     log.info(
@@ -159,10 +165,10 @@ def redirect_path(paths: SitePaths, alias: str) -> str:
     return _published_file(paths, SitePaths.responsibility(alias))
 
 
-def redirects(srm: Srm, paths: SitePaths) -> dict[str, str]:
+def redirects(srm: Srm, paths: SitePaths, labels: i18n.Labels = i18n.ENGLISH) -> dict[str, str]:
     """A redirect page for every alias: published path -> HTML. Each sends the reader to
     the live responsibility page (keeping any #fragment), without JavaScript too."""
-    template = environment().get_template("redirect.html.j2")
+    template = environment(labels).get_template("redirect.html.j2")
     out: dict[str, str] = {}
     for r in srm.responsibilities:
         for alias in r.aliases:
@@ -170,7 +176,7 @@ def redirects(srm: Srm, paths: SitePaths) -> dict[str, str]:
                 SitePaths.responsibility(alias), paths.url(SitePaths.responsibility(r.id))
             )
             out[redirect_path(paths, alias)] = template.render(
-                title=plain_text(r.name), target=target, alias=alias
+                title=plain_text(r.name), target=target, alias=alias, language=labels.language
             )
     return out
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from srm_handbook.site import exports as export
+from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import MarkdownRenderer
 from srm_handbook.core.model import Duty, Party, Responsibility, Srm
 from srm_handbook.site.paths import SitePaths
@@ -31,9 +32,17 @@ def _e(text: str) -> str:
 class Fragments:
     """Cells, duties, checklists and table rows of one model, as HTML strings."""
 
-    def __init__(self, srm: Srm, paths: SitePaths, overdue: set[str]) -> None:
+    def __init__(
+        self, srm: Srm, paths: SitePaths, overdue: set[str], labels: i18n.Labels = i18n.ENGLISH
+    ) -> None:
         self.srm = srm
         self.paths = paths
+        self.labels = labels
+        self._overdue_flag = (
+            f' <span class="srm-overdue" title="{_e(labels.gettext("Review overdue"))}">'
+            f"{_e(labels.gettext('review overdue'))}</span>"
+        )
+        self._applies_to = _e(labels.gettext("Applies to"))
         self.md = MarkdownRenderer()
         self.overdue = overdue
         self.party_index = {p.id: i for i, p in enumerate(srm.parties)}
@@ -75,7 +84,9 @@ class Fragments:
             style = " ".join(f"srm-p{self.party_index[p] % 8}" for p in owners)
             attr = " ".join(owners) if owners else export.NOT_APPLICABLE
             label = _e(
-                export.owners_label(self.srm, owners) if owners else export.NOT_APPLICABLE_LABEL
+                export.owners_label(self.srm, owners)
+                if owners
+                else self.labels.gettext(export.NOT_APPLICABLE_LABEL)
             )
             parts = self._owner_parts[owners] = (
                 f'data-owners="{attr}" class="{f"srm-cell srm-{kind} {style}".strip()}"',
@@ -124,11 +135,7 @@ class Fragments:
         return link
 
     def _row_link(self, href: str, r: Responsibility) -> str:
-        flag = (
-            ' <span class="srm-overdue" title="Review overdue">review overdue</span>'
-            if r.id in self.overdue
-            else ""
-        )
+        flag = self._overdue_flag if r.id in self.overdue else ""
         return f'<a href="{href}">{self._rname[r.id]}</a>{flag}'
 
     # Duties ----------------------------------------------------------------------------
@@ -155,7 +162,7 @@ class Fragments:
             links = "".join(
                 f'<a href="{root}{self._cap_url[c]}">{self._cname[c]}</a>' for c in d.capabilities
             )
-            body += f'<span class="srm-tags" aria-label="Applies to">{links}</span>'
+            body += f'<span class="srm-tags" aria-label="{self._applies_to}">{links}</span>'
         return f"{head}{body}</li>"
 
     def _duty_body(self, d: Duty, did: str) -> str:

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from srm_handbook.site import exports as export
+from srm_handbook.site import i18n
 from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Capability, Duty, Party, Responsibility, Srm
@@ -72,10 +73,13 @@ class ViewOptions:
     paths: SitePaths = field(default_factory=SitePaths)
     today: dt.date = field(default_factory=dt.date.today)
     history: Any = None
+    labels: i18n.Labels = i18n.ENGLISH
+    """The language of the generated text (and the site's own labels)."""
     """A :class:`srm_handbook.history.History` when the site shows change history."""
 
 
-def _environment() -> Environment:
+@functools.cache
+def _environment(language: str, overrides: tuple[tuple[str, str], ...]) -> Environment:
     env = Environment(
         loader=PackageLoader("srm_handbook.site", "templates"),
         autoescape=True,
@@ -83,18 +87,18 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    words = i18n.labels(language, dict(overrides))
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words.gettext, words.ngettext, newstyle=True
     )
     return env
 
 
-_ENV: Environment | None = None
-
-
-def environment() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = _environment()
-    return _ENV
+def environment(labels: i18n.Labels = i18n.ENGLISH) -> Environment:
+    """The templates, their labels in the language of ``labels``."""
+    return _environment(labels.language, labels.key)
 
 
 class PageContext(Fragments):
@@ -102,7 +106,8 @@ class PageContext(Fragments):
     reusable pieces of :class:`~srm_handbook.fragments.Fragments`."""
 
     def __init__(self, srm: Srm, options: ViewOptions) -> None:
-        super().__init__(srm, options.paths, {r.id for r in srm.overdue(options.today)})
+        overdue = {r.id for r in srm.overdue(options.today)}
+        super().__init__(srm, options.paths, overdue, options.labels)
         self.options = options
 
     def asset_href(self, from_page: str, name: str) -> str:
@@ -115,10 +120,10 @@ view (``srm-lazy``: CSS ``content-visibility``); smaller pages are laid out whol
 no estimated heights."""
 
 
-def _render(template: str, **context: Any) -> Callable[[], str]:
+def _render(template: str, c: PageContext, **context: Any) -> Callable[[], str]:
     """The page's HTML, rendered when asked for: a build renders one page at a time and
     lets it go, so the HTML of a large handbook is never all in memory at once."""
-    return functools.partial(environment().get_template(template).render, **context)
+    return functools.partial(environment(c.labels).get_template(template).render, c=c, **context)
 
 
 def _party_sections(ctx: PageContext, duties: list[Duty]) -> list[tuple[Party, list[Any]]]:
@@ -157,9 +162,9 @@ def matrix(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.MATRIX
     html = _render("matrix.html.j2", c=ctx, page=page)
     toc = _category_toc(ctx.srm)
-    entries = (_entry("", "Responsibility matrix", "Who owns each responsibility"),)
+    entries = (_entry("", ctx.labels.gettext("Responsibility matrix"), ctx.labels.gettext("Who owns each responsibility")),)
     return GeneratedPage(
-        ctx.paths.src(page), "Responsibility matrix", html, toc, True, False, entries
+        ctx.paths.src(page), ctx.labels.gettext("Responsibility matrix"), html, toc, True, False, entries
     )
 
 
@@ -171,15 +176,15 @@ def responsibility(
     html = _render(
         "responsibility.html.j2", c=ctx, page=page, r=r, sections=sections, prev=prev, next=nxt
     )
-    toc = [TocEntry(2, "owners", "Owners")]
-    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} responsibilities") for p, _ in sections]
+    toc = [TocEntry(2, "owners", ctx.labels.gettext("Owners"))]
+    toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s responsibilities") % {"possessive": p.possessive}) for p, _ in sections]
     if r.references:
-        toc.append(TocEntry(2, "references", "References"))
+        toc.append(TocEntry(2, "references", ctx.labels.gettext("References")))
     entries = [_entry("", r.name, ctx.srm.category[r.category].name, r.description)]
     entries += [
         _entry(
             f"party-{p.id}",
-            f"{p.possessive} responsibilities",
+            ctx.labels.gettext("%(possessive)s responsibilities") % {"possessive": p.possessive},
             *(d.text for d in duties),
         )
         for p, duties in sections
@@ -199,7 +204,7 @@ def responsibilities_index(ctx: PageContext) -> GeneratedPage:
         if rows
     )
     return GeneratedPage(
-        ctx.paths.src(page), "Responsibilities", html, toc, True, search_entries=entries
+        ctx.paths.src(page), ctx.labels.gettext("Responsibilities"), html, toc, True, search_entries=entries
     )
 
 
@@ -207,8 +212,8 @@ def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
     page = SitePaths.capability(cap.id)
     sections = _party_sections(ctx, ctx.duties_for_capability(cap.id))
     html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
-    toc = [TocEntry(2, "owners", "Who owns what")]
-    toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} checklist") for p, _ in sections]
+    toc = [TocEntry(2, "owners", ctx.labels.gettext("Who owns what"))]
+    toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s checklist") % {"possessive": p.possessive}) for p, _ in sections]
     entries = (_entry("", cap.name, cap.status, cap.description),)
     return GeneratedPage(
         ctx.paths.src(page), plain_text(cap.name), html, tuple(toc), search_entries=entries
@@ -218,9 +223,9 @@ def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
 def capabilities_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.CAPABILITIES
     html = _render("capabilities.html.j2", c=ctx, page=page)
-    entries = (_entry("", "Capabilities", *(c.name for c in ctx.srm.capabilities)),)
+    entries = (_entry("", ctx.labels.gettext("Capabilities"), *(c.name for c in ctx.srm.capabilities)),)
     return GeneratedPage(
-        ctx.paths.src(page), "Capabilities", html, in_nav=True, search_entries=entries
+        ctx.paths.src(page), ctx.labels.gettext("Capabilities"), html, in_nav=True, search_entries=entries
     )
 
 
@@ -246,8 +251,8 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
 def parties_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.PARTIES
     html = _render("parties.html.j2", c=ctx, page=page)
-    entries = (_entry("", "Parties", *(p.name for p in ctx.srm.parties)),)
-    return GeneratedPage(ctx.paths.src(page), "Parties", html, in_nav=True, search_entries=entries)
+    entries = (_entry("", ctx.labels.gettext("Parties"), *(p.name for p in ctx.srm.parties)),)
+    return GeneratedPage(ctx.paths.src(page), ctx.labels.gettext("Parties"), html, in_nav=True, search_entries=entries)
 
 
 def overview(ctx: PageContext) -> GeneratedPage:
@@ -255,11 +260,11 @@ def overview(ctx: PageContext) -> GeneratedPage:
     duties = sum(len(r.duties) for r in ctx.srm.responsibilities)
     html = _render("overview.html.j2", c=ctx, page=page, lazy=duties > LAZY_DUTIES)
     toc = (
-        TocEntry(2, "matrix", "Matrix"),
+        TocEntry(2, "matrix", ctx.labels.gettext("Matrix")),
         *_category_toc(ctx.srm),
     )
-    entries = (_entry("", "One-page view", ctx.srm.title),)
-    return GeneratedPage(ctx.paths.src(page), "One-page view", html, toc, True, False, entries)
+    entries = (_entry("", ctx.labels.gettext("One-page view"), ctx.srm.title),)
+    return GeneratedPage(ctx.paths.src(page), ctx.labels.gettext("One-page view"), html, toc, True, False, entries)
 
 
 def changes(ctx: PageContext) -> GeneratedPage:
@@ -268,12 +273,12 @@ def changes(ctx: PageContext) -> GeneratedPage:
     history = ctx.options.history
     html = _render("changes.html.j2", c=ctx, page=page, h=history)
     toc: tuple[TocEntry, ...] = ()
-    entries = [_entry("", "What changed", "Change history of the model, newest first")]
+    entries = [_entry("", ctx.labels.gettext("What changed"), ctx.labels.gettext("Change history of the model, newest first"))]
     if history is not None:
         toc = tuple(TocEntry(2, e.anchor, e.title) for e in history.entries)
         entries += [_entry(e.anchor, e.title, e.summary) for e in history.entries]
     return GeneratedPage(
-        ctx.paths.src(page), "What changed", html, toc, True, False, tuple(entries)
+        ctx.paths.src(page), ctx.labels.gettext("What changed"), html, toc, True, False, tuple(entries)
     )
 
 
