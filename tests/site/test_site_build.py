@@ -170,3 +170,10 @@ def test_long_renders_report_progress_every_few_seconds() -> None:
     ]
     quick = RenderProgress(1000, interval=5.0, clock=lambda: 0.0)
     assert all(quick.tick() is None for _ in range(1000))  # a fast build says nothing
+
+
+def test_maintainer_pages_stay_out_of_the_published_handbook(bundled_site: BuildResult) -> None:
+    for page in ("publishing", "data-format", "benchmarks", "adopting"):
+        assert (bundled_site.project / "docs" / f"{page}.md").is_file()
+        assert not (bundled_site.site / page).exists()
+    assert (bundled_site.site / "about" / "index.html").is_file()
