@@ -201,11 +201,6 @@ class History:
         """The newest entry that changed the live row ``rid``."""
         return self._row_entries.get(rid)
 
-    def row_changed(self, rid: str) -> dt.date | None:
-        """When the live row ``rid`` last changed, if within the history shown."""
-        entry = self._row_entries.get(rid)
-        return entry.date if entry else None
-
 
 _INFO: dict[str, VersionInfo] = {}
 _DIFFS: dict[DiffKey, SrmDiff] = {}

@@ -38,10 +38,9 @@ class Fragments:
         self.srm = srm
         self.paths = paths
         self.labels = labels
-        self._overdue_flag = (
-            f' <span class="srm-overdue" title="{_e(labels.gettext("Review overdue"))}">'
-            f"{_e(labels.gettext('review overdue'))}</span>"
-        )
+        overdue_title = _e(labels.gettext("Review overdue"))
+        overdue_text = _e(labels.gettext("review overdue"))
+        self._overdue_flag = f' <span class="srm-overdue" title="{overdue_title}">{overdue_text}</span>'
         self._applies_to = _e(labels.gettext("Applies to"))
         self.md = MarkdownRenderer()
         self.overdue = overdue

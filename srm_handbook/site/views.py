@@ -31,7 +31,6 @@ class TocEntry:
     id: str
     title: str
     """Plain text (escape before use as HTML)."""
-    children: tuple[TocEntry, ...] = ()
 
 
 @dataclass(frozen=True)
