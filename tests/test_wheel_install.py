@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from srm_handbook.site import i18n
+
 from .conftest import ROOT
 from .mkdocs.host import (
     CLOUD,
@@ -126,7 +128,42 @@ def test_a_host_handbook_builds_with_the_installed_plugin(fresh_env: Path, tmp_p
         pages = generated_pages(result.site, model.prefix)
         assert pages and pages <= reached
         assert json.loads((result.site / model.prefix / "srm.json").read_text("utf-8"))
-    assert "srm.css" in result.page(FORGE.prefix + "matrix/")
+    # In German, as the host's theme.language says.
+    matrix = result.page(FORGE.prefix + "matrix/")
+    assert i18n.labels("de").gettext("Responsibility matrix") in matrix
+    assert "Responsibility matrix" not in matrix
+    assert "srm.css" in matrix
     assert os.path.isfile(
         result.site / FORGE.prefix / "assets" / "srm" / "srm.js"
     ) or os.path.isfile(result.site / CLOUD.prefix / "assets" / "srm" / "srm.js")
+
+
+def test_pip_install_from_a_git_url_brings_templates_assets_and_catalogues(
+    tmp_path: Path,
+) -> None:
+    """``pip install git+URL`` builds from the repository's committed files, so every
+    file the package needs must be tracked and declared (a clone of this checkout)."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    target = tmp_path / "target"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            f"git+file://{clone}",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    site = target / "srm_handbook" / "site"
+    assert (site / "templates" / "matrix.html.j2").is_file()
+    assert (site / "assets" / "srm.js").is_file()
+    assert (site / "locales" / "de" / "LC_MESSAGES" / "srm.po").is_file()
+    assert (target / "srm_handbook" / "cli" / "cmd_render.py").is_file()
