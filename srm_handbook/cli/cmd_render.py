@@ -24,6 +24,7 @@ from markupsafe import escape
 from srm_handbook.cli.common import UsageError, add_file_argument
 from srm_handbook.files import write_atomic
 from srm_handbook.site.content import ASSET_DIR, ASSETS, build_content
+from srm_handbook.site.inert_html import inert_html
 from srm_handbook.site.paths import SitePaths, check_prefix
 from srm_handbook.site.views import GeneratedPage
 
@@ -37,12 +38,13 @@ def yaml_string(text: str) -> str:
 
 def page_markdown(page: GeneratedPage) -> str:
     """Front matter (an HTML-escaped title, search settings) and the page as one raw
-    HTML block, which Markdown passes through untouched."""
+    HTML block on one line, in which no Markdown extension finds anything to act on
+    (:mod:`srm_handbook.site.inert_html`)."""
     meta = [f"title: {yaml_string(str(escape(page.title)))}"]
     if not page.search:
         meta.append("search:\n  exclude: true")
-    body = page.html.strip()
-    return "---\n" + "\n".join(meta) + '\n---\n\n<div class="srm-page">\n' + body + "\n</div>\n"
+    body = inert_html(page.html)
+    return "---\n" + "\n".join(meta) + '\n---\n\n<div class="srm-page">' + body + "</div>\n"
 
 
 def nav_snippet(pages: list[GeneratedPage], prefix: str) -> str:
