@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,21 @@ def run_mkdocs_build(config_file: str, out_dir: str, data: str | None, quiet: bo
     return subprocess.run(cmd, env=env, check=False).returncode
 
 
+MARKER = ".srm-build"
+"""A file ``srm build`` writes at the top of every site it makes: the only proof that a
+directory is its own to replace (a folder with an index.html may be anyone's web app)."""
+MARKER_TEXT = "This directory was made by 'srm build'; the next 'srm build' replaces all of it.\n"
+
+
+def is_built_site(directory: Path) -> bool:
+    """Whether ``directory`` holds the marker of a site ``srm build`` made (a regular
+    file, not a link to one)."""
+    try:
+        return stat.S_ISREG((directory / MARKER).lstat().st_mode)
+    except OSError:
+        return False
+
+
 def replace_dir(new: Path, dest: Path) -> None:
     """Move ``new`` to ``dest``; the old ``dest`` is removed only after the move."""
     old = dest.with_name(f".{dest.name}.old")
@@ -40,7 +56,12 @@ def replace_dir(new: Path, dest: Path) -> None:
         dest.unlink()
     elif dest.exists():
         dest.rename(old)
-    new.rename(dest)
+    try:
+        new.rename(dest)
+    except OSError:
+        if old.exists() and not dest.exists():
+            old.rename(dest)  # put the old site back
+        raise
     if old.exists():
         shutil.rmtree(old)
 
@@ -68,18 +89,12 @@ def refusal(dest_arg: str, config_file: str, data: str | None) -> str | None:
                 f"{dest_arg} holds {source}, which a build would delete with the old site; "
                 "build to a directory of its own, such as 'site'"
             )
-    if dest.is_dir() and not dest.is_symlink():
-        names = {p.name for p in dest.iterdir()}
-        if names and (
-            "index.html" not in names
-            or names & {"mkdocs.yml", ".git"}
-            or any(n.endswith(".md") for n in names)
-        ):
-            return (
-                f"{dest_arg} is a directory that does not look like a built site (it has "
-                "no index.html, or holds Markdown or project files); a build would delete "
-                "what is in it. Move it away, or build to another directory"
-            )
+    if dest.is_dir() and any(dest.iterdir()) and not is_built_site(dest):
+        return (
+            f"{dest_arg} is a directory that srm build did not make (it has no {MARKER} "
+            "file); a build would delete what is in it. Move it away, or build to another "
+            "directory (a site built by an older srm build: delete it once)"
+        )
     return None
 
 
@@ -89,20 +104,30 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"srm build: error: {why}", file=sys.stderr)
         return 2
     dest = Path(args.dest).resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-build-", dir=dest.parent))
-    # mkdtemp makes the directory private; the site is published, so give it the mode a
-    # plain mkdir would (readable by the web server).
-    tmp.chmod(0o777 & ~umask())
+    tmp: Path | None = None
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-build-", dir=dest.parent))
+        # mkdtemp makes the directory private; the site is published, so give it the mode
+        # a plain mkdir would (readable by the web server).
+        tmp.chmod(0o777 & ~umask())
         code = run_mkdocs_build(args.config_file, str(tmp), args.data, args.quiet)
         if code != 0:
             print(f"srm: build failed; {args.dest} was left as it was", file=sys.stderr)
             return 1
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         replace_dir(tmp, dest)
+    except OSError as exc:
+        where = exc.filename or dest
+        print(
+            f"srm build: error: cannot write {where}: {exc.strerror or exc}; "
+            f"{args.dest} was left as it was",
+            file=sys.stderr,
+        )
+        return 1
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     if not args.quiet:
         print(f"srm: built {args.dest}/")
     return 0
@@ -113,8 +138,10 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "build",
         help="build the handbook site (a failed build keeps the old one)",
         description="Run 'mkdocs build --strict' into a fresh directory and, only if it "
-        "succeeds, replace DEST with it. DEST must be a directory of its own: one that "
-        "holds the project or sources, or a release made by 'srm publish', is refused.",
+        "succeeds, replace DEST with it. DEST must be empty, missing, or a site an "
+        "earlier srm build made (it writes DEST/.srm-build): any other directory, one "
+        "that holds the project or sources, or a release made by 'srm publish', is "
+        "refused.",
         epilog="Examples:\n  srm build\n  srm build --dest public --data other.yaml",
         formatter_class=fmt,
     )

@@ -5,7 +5,7 @@ directory in ``DIR.releases/``, checks the built HTML against the data
 (:func:`srm_handbook.site_check.check_site`), and only then points the link ``DIR`` at it
 (see :mod:`srm_handbook.publish`). A failed build, a failed check, or a kill at any moment
 leaves ``DIR`` serving exactly what it served before. ``--rollback`` points ``DIR`` back at
-the previous release.
+the previous release and keeps the one it leaves; ``--roll-forward`` undoes that.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def _publish(
     models: list[ModelSettings],
     expected: list[dict[str, Any]],
 ) -> int:
+    releases.check_state()
     releases.clean_leftovers()
     live = releases.current()
     unchanged = f"{args.dest} is unchanged" + (f" ({live.name})" if live else "")
@@ -114,6 +115,7 @@ def _publish(
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
     releases.switch(release)
+    releases.clear_pending()
     _say(args, f"published {args.dest} -> {releases.root.name}/{release.name}")
     pruned = releases.prune(args.keep)
     if pruned:
@@ -130,11 +132,22 @@ def cmd_publish(args: argparse.Namespace) -> int:
     releases = Releases.at(args.dest)
     try:
         releases.check_live()
-        if args.rollback:
+        if args.rollback or args.roll_forward:
             with releases.lock():
+                releases.check_state()
                 releases.clean_leftovers()
-                was, now = releases.rollback()
-            _say(args, f"rolled back {args.dest}: {was.name} -> {now.name}")
+                if args.rollback:
+                    was, now = releases.rollback()
+                else:
+                    was, now = releases.roll_forward()
+            if args.rollback:
+                _say(args, f"rolled back {args.dest}: {was.name} -> {now.name}")
+                _say(
+                    args,
+                    f"{was.name} is kept; redo with: srm publish --roll-forward --dest {args.dest}",
+                )
+            else:
+                _say(args, f"rolled forward {args.dest}: {was.name} -> {now.name}")
             return 0
         models = site_models(args.config_file, args.file)
         # Invalid data: exit 1, every error listed.
@@ -161,7 +174,9 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         "the same cell on the responsibility and capability pages and in srm.json; every\n"
         "owning party has a duty shown for each cell it owns), then switch DEST, a symbolic\n"
         "link, to the new release in one atomic step. A failed build or check, or a killed\n"
-        "run, leaves DEST as it was. The previous releases are kept (--keep) for --rollback.\n\n"
+        "run, leaves DEST as it was. The previous releases are kept (--keep) for --rollback;\n"
+        "releases are ordered by a number that only grows, never by the clock. A missing or\n"
+        "dangling DEST beside existing releases is refused (nothing is deleted).\n\n"
         "DEST must not exist yet, or be a link made by srm publish: an existing directory\n"
         "is refused, never taken over. Point the web server at DEST (it must follow\n"
         "symbolic links).\n\n"
@@ -181,10 +196,17 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         help=f"the data file (default: from mkdocs.yml, or ${DATA_ENV})",
     )
     p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml")
-    p.add_argument(
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
         "--rollback",
         action="store_true",
-        help="switch DEST back to the release before the live one (no build)",
+        help="switch DEST back to the release before the live one (no build); the release "
+        "left is kept for --roll-forward",
+    )
+    mode.add_argument(
+        "--roll-forward",
+        action="store_true",
+        help="undo a --rollback: switch DEST to the release last rolled back from",
     )
     p.add_argument(
         "--keep",

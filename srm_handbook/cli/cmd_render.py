@@ -7,6 +7,11 @@ that this run would write is only replaced when that run wrote it and it has not
 edited since (or already holds the same text), and files of earlier runs that are no
 longer generated (a removed responsibility) are deleted under the same condition. Any
 other existing file stops the run before anything is written, unless ``--force``.
+
+The record is a file anyone can edit, so it is not proof on its own: a file is only
+replaced or deleted when its content is also in the form srm render writes at that path
+(:func:`made_by_render`), and nothing is read, written or deleted through a link below
+OUT (a linked folder stops the run, even with ``--force``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,7 @@ from srm_handbook.cli.common import UsageError, add_file_argument
 from srm_handbook.files import write_atomic
 from srm_handbook.site import i18n
 from srm_handbook.site.content import ASSET_DIR, ASSETS, build_content
+from srm_handbook.site.inert_html import inert_html
 from srm_handbook.site.paths import SitePaths, check_prefix
 from srm_handbook.site.views import GeneratedPage
 
@@ -38,19 +45,20 @@ def yaml_string(text: str) -> str:
 
 def page_markdown(page: GeneratedPage) -> str:
     """Front matter (an HTML-escaped title, search settings) and the page as one raw
-    HTML block, which Markdown passes through untouched."""
+    HTML block on one line, in which no Markdown extension finds anything to act on
+    (:mod:`srm_handbook.site.inert_html`)."""
     meta = [f"title: {yaml_string(str(escape(page.title)))}"]
     if not page.search:
         meta.append("search:\n  exclude: true")
-    body = page.html.strip()
-    return "---\n" + "\n".join(meta) + '\n---\n\n<div class="srm-page">\n' + body + "\n</div>\n"
+    body = inert_html(page.html)
+    return "---\n" + "\n".join(meta) + '\n---\n\n<div class="srm-page">' + body + "</div>\n"
+
+
+NAV_HEADER = "# Add to mkdocs.yml: the generated pages' nav and assets (written by srm render)."
 
 
 def nav_snippet(pages: list[GeneratedPage], prefix: str) -> str:
-    lines = [
-        "# Add to mkdocs.yml: the generated pages' nav and assets (written by srm render).",
-        "nav:",
-    ]
+    lines = [NAV_HEADER, "nav:"]
     lines += [
         f"  - {yaml_string(str(escape(p.title)))}: {json.dumps(p.src)}" for p in pages if p.in_nav
     ]
@@ -107,14 +115,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         removed = []
         for rel, accepted in written_before.items():
             target = out / rel
-            if rel in outputs or not target.is_file() or not _resolves_inside(out, target):
+            if rel in outputs or not target.is_file() or _through_link(out, rel):
                 continue
-            if _sha256(target) in accepted:
+            data = target.read_bytes()
+            if hashlib.sha256(data).hexdigest() not in accepted:
+                print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
+            elif not made_by_render(rel, data):
+                print(
+                    f"srm: kept {target}: listed in {MANIFEST}, but not srm render output",
+                    file=sys.stderr,
+                )
+            else:
                 target.unlink()
                 removed.append(rel)
                 _remove_empty_folders(out, target.parent)
-            else:
-                print(f"srm: kept {target}: no longer generated, but edited since", file=sys.stderr)
         _write_manifest(out, {rel: [d] for rel, d in digests.items()})
     except OSError as exc:
         where = exc.filename or out
@@ -140,10 +154,6 @@ def _remove_empty_folders(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _inside(rel: str) -> bool:
     """A manifest path that stays inside the output directory (the manifest is a file
     in a docs directory that anyone can edit: it must not make a run delete elsewhere)."""
@@ -151,8 +161,48 @@ def _inside(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\\" not in rel
 
 
-def _resolves_inside(out: Path, target: Path) -> bool:
-    return target.resolve().is_relative_to(out.resolve())
+def _through_link(out: Path, rel: str) -> bool:
+    """Whether a folder on the way from ``out`` to ``out/rel`` (``rel`` included) is a
+    link: srm render reads, writes and deletes nothing through one."""
+    folder = out
+    for part in Path(rel).parts:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
+
+
+_ID = rb"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SECTION_PAGE = re.compile(
+    rb"(?:.*/)?(?:(?:responsibilities|capabilities|parties)/(?:" + _ID + rb"|index)"
+    rb"|index|matrix|overview|changes)\.md"
+)
+_PAGE = re.compile(
+    rb'---\ntitle: "[^\n]*"\n(?:search:\n  exclude: true\n)?---\n\n<div class="srm-page">'
+)
+_SIGNATURES = {  # the start of each other kind of file srm render writes
+    "srm-nav.yml": NAV_HEADER.encode("utf-8"),
+    "srm.css": b"/* srm-handbook: ",
+    "srm.js": b"/* srm-handbook: ",
+    "srm.csv": b"id,responsibility,category,",
+    "srm.json": b'{\n  "schema": ',
+}
+
+
+def made_by_render(rel: str, data: bytes) -> bool:
+    """Whether ``data`` at ``rel`` is in the form srm render writes there: a generated
+    page's path and its front matter and page block, or the start of an export, asset
+    or nav snippet. The record of written files is a file anyone can edit, so a digest
+    listed there is not enough to delete or overwrite a file (a handwritten page)."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.endswith(".md"):
+        return bool(_SECTION_PAGE.fullmatch(rel.encode("utf-8")) and _PAGE.match(data))
+    if name == "srm-nav.yml" and rel != name:
+        return False
+    if name in ("srm.css", "srm.js") and not rel.endswith(ASSET_DIR + name):
+        return False
+    signature = _SIGNATURES.get(name)
+    return signature is not None and data.startswith(signature)
 
 
 def _read_manifest(out: Path) -> dict[str, list[str]]:
@@ -186,10 +236,16 @@ def _conflicts(
     problems = []
     folders = {parent for rel in digests for parent in Path(rel).parents[:-1]}
     for folder in sorted(folders, key=lambda f: len(f.parts)):  # a file where one must be
-        if (out / folder).exists() and not (out / folder).is_dir():
+        if (out / folder).is_symlink():
+            problems.append(
+                f"{out / folder}: error: is a link; srm render never writes through links"
+            )
+        elif (out / folder).exists() and not (out / folder).is_dir():
             problems.append(f"{out / folder}: error: exists and is not a directory")
     for rel, digest in digests.items():
         target = out / rel
+        if _through_link(out, str(Path(rel).parent)):
+            continue  # reported with its folder
         if not target.exists() and not target.is_symlink():
             continue
         if target.is_symlink() or not target.is_file():
@@ -197,10 +253,11 @@ def _conflicts(
             continue
         if force:
             continue
-        current = _sha256(target)
+        data = target.read_bytes()
+        current = hashlib.sha256(data).hexdigest()
         if current == digest:
             continue
-        if rel not in written_before:
+        if rel not in written_before or not made_by_render(rel, data):
             problems.append(f"{target}: error: exists and was not written by srm render")
         elif current not in written_before[rel]:
             problems.append(f"{target}: error: was edited since srm render wrote it")

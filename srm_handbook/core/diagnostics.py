@@ -25,6 +25,11 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {message}"
 
 
+MAX_SHOWN = 200
+"""At most this many problems are printed; a line then says how many more there are (a
+hostile or broken file can hold hundreds of thousands)."""
+
+
 class SrmDataError(Exception):
     """The data file is invalid; carries every problem found, in file order."""
 
@@ -32,8 +37,22 @@ class SrmDataError(Exception):
         self.diagnostics = sorted(set(diagnostics))
         super().__init__(self.format())
 
+    def lines(self, limit: int = MAX_SHOWN) -> list[str]:
+        """The first ``limit`` problems, one line each, then, if there are more, one line
+        (in the same form, at the first one not listed) saying how many."""
+        shown = [d.format() for d in self.diagnostics[:limit]]
+        more = len(self.diagnostics) - limit
+        if more > 0:
+            first = self.diagnostics[limit]  # where the problems not listed begin
+            message = (
+                f"{more} more problem{'s' if more != 1 else ''} from here on "
+                f"{'are' if more != 1 else 'is'} not listed; fix the ones above first"
+            )
+            shown.append(Diagnostic(first.path, first.line, first.column, message).format())
+        return shown
+
     def format(self) -> str:
-        return "\n".join(d.format() for d in self.diagnostics)
+        return "\n".join(self.lines())
 
 
 class SrmInputError(SrmDataError):

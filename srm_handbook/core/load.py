@@ -95,6 +95,11 @@ def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
             f"invalid id {value!r}: ids use lower-case letters, digits and single hyphens, "
             "like 'web-triggers'"
         ), False
+    if kind == "value_error" and value in schema.RESERVED_IDS:
+        return (
+            f"id {value!r} is reserved: the generated site has a page of that name "
+            f"(responsibilities/{value}.md and the like); choose another id"
+        ), False
     optional = _is_optional(path)
     if kind in ("string_too_short", "value_error") and isinstance(value, str) and not value.strip():
         fix = "write it out or remove the key" if optional else "write it out"
@@ -334,7 +339,9 @@ def _declared(
         return None
     if limit is not None and len(entries) > limit:
         return None
-    if not all(isinstance(i, str) and _ID.fullmatch(i) for i in entries):
+    if not all(
+        isinstance(i, str) and _ID.fullmatch(i) and i not in schema.RESERVED_IDS for i in entries
+    ):
         return None
     out: dict[str, Any] = {}
     for ident, body in entries.items():

@@ -42,6 +42,26 @@ def _iso_date(value: Any) -> Any:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A date written YYYY-MM-DD; every date field of the format is one."""
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _whole_number(value: Any) -> Any:
+    """The one form of a whole number: ASCII digits only. ``int()`` alone would also take
+    ``1_0``, ``+5``, `` 5 `` and other scripts' digits, and pydantic ``5.0``; the JSON
+    Schema (``type: integer``) takes none of the first and editors flag them."""
+    if isinstance(value, str):
+        if not _DIGITS.fullmatch(value):
+            raise ValueError(
+                f"must be a whole number written with digits only, like 90, got {value[:40]!r}"
+            )
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number written with digits only, like 90")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""A whole number written with digits only; every number field of the format is one."""
 MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 20_000
@@ -58,10 +78,27 @@ def _not_blank(value: str) -> str:
     return value
 
 
+RESERVED_IDS = ("index",)
+"""Ids that name a generated page of their own (``responsibilities/index.md``, the section
+pages of :mod:`srm_handbook.site.paths`): a row, capability or party, or an alias (whose
+redirect page goes to the same place), with such an id would replace it."""
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_IDS:
+        raise ValueError(f"id {value!r} is reserved")
+    return value
+
+
 Id = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
-    Field(description="Lower-case letters, digits and single hyphens, e.g. `web-triggers`."),
+    AfterValidator(_not_reserved),
+    Field(
+        description="Lower-case letters, digits and single hyphens, e.g. `web-triggers`; "
+        "not `index`.",
+        json_schema_extra={"not": {"enum": list(RESERVED_IDS)}},
+    ),
 ]
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -244,7 +281,7 @@ class SrmDocument(_Strict):
     title: Name
     intro: Text | None = Field(default=None, description="Markdown shown on the home page.")
     last_updated: IsoDate | None = Field(default=None, description="ISO date, e.g. 2021-02-23.")
-    review_interval_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+    review_interval_days: Annotated[WholeNumber, Field(ge=1, le=3650)] | None = Field(
         default=None, description="Rows whose `reviewed` date is older than this are overdue."
     )
     parties: Annotated[dict[Id, Party], Field(min_length=1, max_length=MAX_PARTIES)]

@@ -22,7 +22,15 @@ MAX_FILE_BYTES = 40 * 1024 * 1024  # an XL model (5,000 rows x 100 capabilities)
 MAX_DEPTH = 32
 MAX_BAD_BYTES_REPORTED = 20
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Line breaks to YAML that editors do not show as line breaks: a line that reads as a
+# comment may hold a live key, and every later line number is off by one. In a double-
+# quoted text they can be written as escapes (\N, \L, \P or \u2028).
+_INVISIBLE_BREAKS = {
+    "\x85": "NEXT LINE",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -82,6 +90,12 @@ def decode(raw: bytes) -> tuple[str, list[Problem]]:
         line, col = _line_col(text, match.start())
         if "\udc80" <= char <= "\udcff":
             what = f"invalid UTF-8 byte 0x{ord(char) - 0xDC00:02x}; the file must be UTF-8"
+        elif char in _INVISIBLE_BREAKS:
+            what = (
+                f"U+{ord(char):04X} ({_INVISIBLE_BREAKS[char]}) is a line break to YAML but "
+                "not to most editors; use a real line break, or write it as "
+                f"\\u{ord(char):04x} inside double quotes"
+            )
         else:
             what = f"control character U+{ord(char):04X} is not allowed in the file"
         problems.append(Problem(line, col, what))

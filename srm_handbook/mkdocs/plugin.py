@@ -123,7 +123,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
             )
             self.errors = []
         except SrmDataError as exc:
-            self.errors = [d.format() for d in exc.diagnostics]
+            self.errors = exc.lines()
             n = len(exc.diagnostics)
             summary = f"{shown}: {n} error{'s' if n != 1 else ''}"
             if self.command != "serve" or self.content is None:

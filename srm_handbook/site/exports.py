@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from typing import Any
 
 from srm_handbook.core.model import Srm
@@ -22,7 +24,6 @@ __all__ = [
 
 NOT_APPLICABLE_LABEL = "Not applicable"
 """How the pages name an n/a cell."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_dict(srm: Srm) -> dict[str, Any]:
@@ -87,9 +88,38 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Where a spreadsheet may start a new cell inside a field: the separators of every locale
+# (comma, semicolon, tab, pipe) and line breaks, for importers that ignore the quotes.
+_CELL_BREAK = re.compile(r"[,;\t|\r\n]")
+_FORMULA_CHARACTERS = frozenset("=+-@")
+
+
+def _skipped(char: str) -> bool:
+    """Characters a spreadsheet may drop before a formula: spaces of any width (NBSP
+    included), controls and invisible format characters (zero-width space, BOM)."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs")
+
+
+def formula_like(value: str) -> bool:
+    """Whether a spreadsheet could read ``value``, or any part of it that starts after a
+    separator, as a formula (OWASP's CSV injection guidance): it starts with a tab or a
+    carriage return, or a part starts, after spaces and invisible characters, with
+    = + - @ or one of their full-width forms (compatibility-normalised)."""
+    if value.startswith(("\t", "\r")):
+        return True
+    for part in (value, *_CELL_BREAK.split(value)[1:]):
+        for char in part:
+            if not _skipped(char):
+                if unicodedata.normalize("NFKC", char)[:1] in _FORMULA_CHARACTERS:
+                    return True
+                break
+    return False
+
+
 def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Neutralise spreadsheet formulas: a field that :func:`formula_like` flags is
+    prefixed with '. (Every field is also quoted, so no separator inside one splits it.)"""
+    return "'" + value if formula_like(value) else value
 
 
 def owners_label(srm: Srm, parties: tuple[str, ...]) -> str:
@@ -102,7 +132,7 @@ def owners_label(srm: Srm, parties: tuple[str, ...]) -> str:
 def to_csv(srm: Srm) -> str:
     """The matrix: one row per responsibility, one column per capability."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     header = ["id", "responsibility", "category", *(c.name for c in srm.capabilities)]
     writer.writerow([csv_safe(h) for h in header])
     for r in srm.responsibilities:

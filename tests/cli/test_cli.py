@@ -368,6 +368,44 @@ def test_export_csv_neutralises_formulas(tmp_path: Path) -> None:
     ]
 
 
+CSV_FORMULAS = {
+    # A separator of any locale starts a new cell in importers that split first.
+    "Patch;=2+5": True,
+    "Patch,=2+5": True,
+    "Patch|@SUM(A1)": True,
+    "Patch\t-1": True,
+    "two lines\n+1": True,
+    # Spaces and invisible characters before the trigger, full-width triggers.
+    " =1+1": True,
+    "\u00a0=1+1": True,
+    "\u200b=1+1": True,
+    "\ufeff@SUM(A1)": True,
+    "\uff1d1+1": True,
+    "Patch; \uff0bcmd": True,
+    "\t plain": True,
+    "\r plain": True,
+    # Not formulas: text that only holds the characters elsewhere.
+    "Patch level 2+5=7": False,
+    "e-mail @ work": False,
+    "Atlassian & You": False,
+    "a; b, c | d": False,
+}
+
+
+@pytest.mark.parametrize("value", list(CSV_FORMULAS))
+def test_export_csv_neutralises_formulas_after_any_separator(tmp_path: Path, value: str) -> None:
+    """OWASP's CSV injection guidance, at every position a cell can start: every field is
+    quoted (no locale's separator splits it) and a formula-like one starts with '."""
+    name = json.dumps(value)  # a YAML double-quoted scalar
+    raw, rows = export_csv(write(tmp_path, SAMPLE.replace("name: DoS protection", f"name: {name}")))
+    assert rows[2][1] == ("'" + value if CSV_FORMULAS[value] else value)
+    lines = raw.split("\r\n")
+    assert all(line.startswith('"') and line.endswith('"') for line in lines if line), raw
+    # Split at a semicolon as Excel does in locales that use it: every piece stays
+    # inside the quotes of its field, so none of them starts a cell.
+    assert all(line.count('"') % 2 == 0 for line in lines)
+
+
 def test_export_csv_quotes_separators(tmp_path: Path) -> None:
     path = write(
         tmp_path, SAMPLE.replace("name: DoS protection", 'name: "DoS, \\"flood\\" protection"')

@@ -4,8 +4,10 @@ never overwrites or deletes a file it did not write (unless --force)."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def test_its_own_files_are_rewritten_but_not_once_edited(tmp_path: Path) -> None
     data.write_text(edit(data.read_text("utf-8"), "Authenticate the user.", "Check."), "utf-8")
     again = srm("render", "--out", out, data)
     assert again.returncode == 0, again.stderr
-    assert "Check." in page.read_text("utf-8")
+    assert "Check." in html.unescape(page.read_text("utf-8"))
     page.write_text(page.read_text("utf-8") + "\nA local note.\n", encoding="utf-8")
     edited = _files(out)
     third = srm("render", "--out", out, data)
@@ -186,3 +188,76 @@ def test_a_record_in_the_first_format_or_unreadable_is_handled(tmp_path: Path) -
     result = srm("render", "--out", out, data)
     assert result.returncode == 1
     assert "the record of what srm render wrote, cannot be read" in result.stderr
+
+
+def test_an_edited_record_cannot_delete_or_overwrite_a_handwritten_page(tmp_path: Path) -> None:
+    """The record lists paths and digests, and anyone can edit it: a file is only deleted
+    or replaced when its own content is srm render's output."""
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    assert srm("render", "--out", out, data).returncode == 0
+    handwritten = {
+        "about.md": "# About us\n",
+        "guide/index.md": "# A guide of our own\n",
+        "responsibilities/notes.md": "---\ntitle: Notes\n---\n\nOur notes.\n",
+        "assets/srm/srm.js": "alert('ours')\n",
+    }
+    for rel, text in handwritten.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    manifest = out / ".srm-render.json"
+    record = json.loads(manifest.read_text("utf-8"))
+    for rel, text in handwritten.items():
+        record["files"][rel] = [hashlib.sha256(text.encode()).hexdigest()]
+    # A page srm render writes, replaced by hand, with the record edited to match.
+    matrix = out / "matrix.md"
+    matrix.write_text("# Our matrix\n", encoding="utf-8")
+    record["files"]["matrix.md"].append(hashlib.sha256(b"# Our matrix\n").hexdigest())
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 1
+    assert f"{matrix}: error: exists and was not written by srm render" in result.stderr
+    script = out / "assets" / "srm" / "srm.js"
+    assert f"{script}: error: exists and was not written by srm render" in result.stderr
+    assert matrix.read_text("utf-8") == "# Our matrix\n"
+    assert script.read_text("utf-8") == "alert('ours')\n"
+    matrix.unlink()
+    script.unlink()
+    del handwritten["assets/srm/srm.js"]
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 0, result.stderr
+    assert "removed" not in result.stdout
+    for rel, text in handwritten.items():
+        assert (out / rel).read_text("utf-8") == text, rel
+        assert f"srm: kept {out / rel}: listed in .srm-render.json, but not" in result.stderr
+
+
+def test_a_linked_folder_in_the_output_is_never_written_through(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "docs"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "responsibilities").symlink_to(elsewhere)
+    for args in ((), ("--force",)):
+        result = srm("render", *args, "--out", out, data)
+        assert result.returncode == 1
+        assert (
+            f"{out / 'responsibilities'}: error: is a link; srm render never writes through links"
+            in result.stderr
+        )
+        assert result.stderr.count("error: is a link") == 1
+        assert "Traceback" not in result.stderr
+        assert list(elsewhere.iterdir()) == []
+        assert sorted(p.name for p in out.iterdir()) == ["responsibilities"]
+    # A link that appears after a run: the pages it held are neither rewritten nor deleted.
+    (out / "responsibilities").unlink()
+    assert srm("render", "--out", out, data).returncode == 0
+    (elsewhere / "logging.md").write_bytes((out / "responsibilities" / "logging.md").read_bytes())
+    shutil.rmtree(out / "responsibilities")
+    (out / "responsibilities").symlink_to(elsewhere)
+    _data(tmp_path, BASE)  # logging is no longer generated
+    result = srm("render", "--out", out, data)
+    assert result.returncode == 1
+    assert (elsewhere / "logging.md").is_file()
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["logging.md"]

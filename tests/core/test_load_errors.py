@@ -571,3 +571,84 @@ def test_a_section_over_its_limit_is_one_error_not_one_per_row(tmp_path: Path) -
     assert _messages(tmp_path, text) == [
         f"'capabilities' has too many entries: at most {schema.MAX_COLUMNS}"
     ]
+
+
+# -- issue 14: invisible line breaks, reserved ids, whole numbers, the length of the list --
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_line_breaks_editors_do_not_show_are_refused(tmp_path: Path, char: str) -> None:
+    """To YAML they end a line, to editors they do not: the "comment" below holds a live
+    owner, and every later line number would be off by one."""
+    text = edit(
+        BASE, "      web-triggers: you\n", f"      # web-triggers: you{char}web-triggers: you\n"
+    )
+    bad = tmp_path / "srm_data.yaml"
+    bad.write_bytes(text.encode("utf-8"))
+    result = srm("validate", bad)
+    assert result.returncode == 1
+    line, column = at(text, char)
+    ((_, got_line, got_column, message),) = error_lines(result.stderr)
+    assert (got_line, got_column) == (line, column)
+    assert f"U+{ord(char):04X}" in message and "line break to YAML" in message
+    if char == "\x85":
+        return  # a control character: no text may hold it, escaped or not
+    # Written as an escape in a double-quoted text, it is a character like any other.
+    escaped = edit(BASE, "title: Test model", f'title: "Test{char!r}"'.replace("'", ""))
+    assert char in parse_model(escaped.encode(), "ok.yaml").title
+
+
+@pytest.mark.parametrize("where", ["responsibility", "capability", "party", "alias"])
+def test_ids_that_name_a_generated_page_are_refused(tmp_path: Path, where: str) -> None:
+    text = {
+        "responsibility": edit(BASE, "  authentication:\n", "  index:\n"),
+        "capability": BASE.replace("custom-ui", "index"),
+        "party": BASE.replace("atlassian", "index"),
+        "alias": BASE + "    aliases: [index]\n",
+    }[where]
+    bad = tmp_path / "srm_data.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = srm("validate", bad)
+    assert result.returncode == 1, where
+    messages = [m for _, _, _, m in error_lines(result.stderr)]
+    assert "id 'index' is reserved: the generated site has a page of that name" in messages[0]
+    assert "Traceback" not in result.stderr
+    assert "index" in schema.RESERVED_IDS
+
+
+def test_the_json_schema_refuses_reserved_ids_too() -> None:
+    doc = schema.json_schema()
+    for section in ("parties", "capabilities", "categories", "responsibilities"):
+        assert doc["properties"][section]["propertyNames"]["not"] == {"enum": ["index"]}
+
+
+@pytest.mark.parametrize("value", ["1_0", "5.0", "+5", "0x10", " 7", "\u0665", "1e2"])
+def test_a_whole_number_is_written_with_digits_only(value: str) -> None:
+    """What the JSON Schema (type: integer, in editors) refuses, the loader refuses."""
+    text = edit(
+        BASE, "title: Test model\n", f'title: Test model\nreview_interval_days: "{value}"\n'
+    )
+    with pytest.raises(SrmDataError) as caught:
+        parse_model(text.encode(), "srm_data.yaml")
+    assert "must be a whole number written with digits only" in caught.value.format()
+    good = edit(BASE, "title: Test model\n", "title: Test model\nreview_interval_days: 90\n")
+    assert parse_model(good.encode(), "srm_data.yaml").review_interval_days == 90
+
+
+def test_a_long_list_of_problems_is_cut_with_a_count(tmp_path: Path) -> None:
+    rows = "".join(
+        f"  Row_{i}:\n    name: R\n    category: app\n    owners: {{custom-ui: atlassian,"
+        f" web-triggers: you}}\n    duties: {{atlassian: [a], you: [b]}}\n"
+        for i in range(1000)
+    )
+    bad = tmp_path / "srm_data.yaml"
+    bad.write_text(BASE + rows, encoding="utf-8")
+    result = srm("validate", bad)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "1000 errors"
+    assert len(lines) == 202  # 200 problems, the line saying how many more, the count
+    assert LINE.match(lines[200]), lines[200]
+    assert lines[200].endswith(
+        "error: 800 more problems from here on are not listed; fix the ones above first"
+    )

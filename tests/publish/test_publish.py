@@ -76,7 +76,8 @@ class Published:
 
     def leftovers(self) -> list[str]:
         root = self.releases.root
-        hidden = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+        kept = (".lock", ".sequence")  # the lock and the release counter stay
+        hidden = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name not in kept]
         links = [p.name for p in self.dest.parent.glob(f".{self.dest.name}.link-*")]
         return hidden + links
 
@@ -124,15 +125,33 @@ def test_a_new_release_replaces_the_live_one_and_rollback_restores_it(
     assert "Second edition" in (published.dest / "index.html").read_text("utf-8")
     assert (published.dest.parent / first_target).is_dir()  # the previous release is kept
 
+    second = snapshot(published.dest)
+
     result = published.run("--rollback")
     assert result.returncode == 0, result.stderr
     assert os.readlink(published.dest) == first_target
     assert snapshot(published.dest) == first
-    assert not (published.dest.parent / second_target).exists()  # rolled back from: gone
+    assert (published.dest.parent / second_target).is_dir()  # rolled back from: kept
+    assert "redo with: srm publish --roll-forward" in result.stdout
 
     result = published.run("--rollback")  # nothing older is kept
     assert result.returncode == 1
     assert "no earlier release" in result.stderr
+    assert os.readlink(published.dest) == first_target
+
+    result = published.run("--roll-forward")
+    assert result.returncode == 0, result.stderr
+    assert os.readlink(published.dest) == second_target
+    assert snapshot(published.dest) == second
+    result = published.run("--roll-forward")  # nothing newer was rolled back from
+    assert result.returncode == 1
+    assert "no release" in result.stderr and "rolled back from" in result.stderr
+
+    # A new release after a rollback never makes the withdrawn one a rollback target.
+    assert published.run("--rollback").returncode == 0
+    published.write_data(retitled("Third edition"))
+    assert published.run().returncode == 0
+    assert published.run("--rollback").returncode == 0
     assert os.readlink(published.dest) == first_target
 
 
@@ -315,10 +334,103 @@ def test_a_failed_switch_leaves_the_link_and_no_stray_link(
         releases.switch(release)
     monkeypatch.undo()
     assert os.readlink(published.dest) == target
-    assert published.leftovers() == []
-    # A release that was committed but never switched to is no rollback target.
+    assert published.leftovers() == [".pending"]  # no stray link
+    # A release that was committed but never switched to is no rollback target, and the
+    # next run, which finds it named in .pending, removes it.
     assert releases.previous() != release
     assert releases.current() is not None and releases.current() != release
+    releases.clean_leftovers()
+    assert not release.exists()
+    assert published.leftovers() == []
+    assert os.readlink(published.dest) == target
+
+
+# Runs srm with the clock of the release module set to 1 January 2020 (the clock of a
+# restored VM, or of a second CI runner, behind the one that published last).
+CLOCK_BEHIND = """
+import datetime as real, sys
+import srm_handbook.publish.releases as releases
+
+class _Behind(real.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return real.datetime(2020, 1, 1, tzinfo=tz)
+
+class _Module:
+    UTC = real.UTC
+    datetime = _Behind
+
+releases.dt = _Module
+from srm_handbook.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_clock_behind_changes_neither_the_order_nor_the_rollback(published: Published) -> None:
+    first_target = os.readlink(published.dest)
+    published.write_data(retitled("Published by a machine whose clock is behind"))
+    behind = subprocess.run(
+        [sys.executable, "-c", CLOCK_BEHIND, "publish", "--dest", str(published.dest)],
+        cwd=published.project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert behind.returncode == 0, behind.stderr
+    second_target = os.readlink(published.dest)
+    assert second_target != first_target
+    result = published.run("--rollback")
+    assert result.returncode == 0, result.stderr
+    assert os.readlink(published.dest) == first_target
+    assert (published.dest.parent / second_target).is_dir()
+    assert published.run("--roll-forward").returncode == 0
+    assert os.readlink(published.dest) == second_target
+
+
+@pytest.mark.parametrize("link", ["missing", "dangling"])
+def test_a_live_link_that_is_not_understood_deletes_nothing(
+    published: Published, link: str
+) -> None:
+    published.write_data(retitled("Second edition"))
+    assert published.run().returncode == 0
+    releases = sorted(p.name for p in published.releases.root.iterdir())
+    published.dest.unlink()
+    if link == "dangling":
+        published.dest.symlink_to("handbook.releases/00000099-20990101T000000Z")
+    for args in ((), ("--rollback",), ("--roll-forward",)):
+        result = published.run(*args)
+        assert result.returncode == 1, (args, result.stdout)
+        assert "srm publish: error:" in result.stderr
+        assert "nothing was changed or deleted" in result.stderr
+        assert "ln -sfn handbook.releases/" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert sorted(p.name for p in published.releases.root.iterdir()) == releases
+
+
+def test_a_release_is_on_disk_before_it_goes_live(
+    published: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file and folder of a release is fsynced before its final name is given."""
+    releases = published.releases
+    build = releases.new_build_dir()
+    (build / "pages").mkdir()
+    for name in ("index.html", "pages/a.html", "pages/b.html"):
+        (build / name).write_text(name, encoding="utf-8")
+    synced: set[str] = set()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    release = releases.commit(build)
+    monkeypatch.undo()
+    expected = {str(build), str(build / "pages")}
+    expected |= {str(build / n) for n in ("index.html", "pages/a.html", "pages/b.html")}
+    assert expected <= synced
+    assert str(releases.root) in synced
+    assert release.is_dir()
 
 
 # --- Kills at any moment ---------------------------------------------------------------------

@@ -496,6 +496,18 @@ def test_every_cell_has_a_stable_anchor(page: Any, filter_url: str) -> None:
     assert urlsplit(page.url).fragment == "row-encryption"
 
 
+def test_a_malformed_fragment_is_no_script_error(page: Any, filter_url: str) -> None:
+    """A truncated or hand-edited link (#%E0%A4%A is not valid percent-encoding) must not
+    stop the matrix script, on load or when the fragment changes."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_matrix(page, filter_url, "#%E0%A4%A")
+    page.evaluate("location.hash = '%FF'")
+    page.evaluate("location.hash = 'cell-backups--jobs'")
+    page.wait_for_function("document.querySelector(':target')?.id === 'cell-backups--jobs'")
+    assert errors == []
+
+
 def test_duties_are_checklists_with_capability_links(page: Any, filter_url: str) -> None:
     for url in ("responsibilities/logging/", "capabilities/api/", "parties/vendor/"):
         page.goto(filter_url + url)

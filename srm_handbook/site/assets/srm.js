@@ -348,8 +348,19 @@
     this.typing = typing;
   };
 
+  // The element id a URL fragment names, or "" when the fragment is not valid percent-
+  // encoding (a hand-edited or truncated link such as #%E0%A4%A): nothing to reveal.
+  function fragmentId(hash) {
+    if (!hash) return "";
+    try {
+      return decodeURIComponent(hash.slice(1));
+    } catch (e) {
+      return "";
+    }
+  }
+
   Matrix.prototype.revealTarget = function () {
-    var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
+    var id = fragmentId(location.hash);
     var target = id && document.getElementById(id);
     if (!target || !this.table.contains(target)) return;
     var tbody = target.closest("tbody");
