@@ -11,7 +11,7 @@ import gc
 import math
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -81,7 +81,9 @@ def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    field = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+    field = next(
+        (str(strict_yaml.shown_key(p)) for p in reversed(path) if isinstance(p, str)), "value"
+    )
     if kind == "missing":
         return f"missing required key {field!r}", False
     if kind == "extra_forbidden":
@@ -295,6 +297,20 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
                 rows[rid] = schema.Responsibility.model_validate(raw_row)
             except ValidationError as exc:
                 report(_pydantic_findings(exc, ("responsibilities", rid)))
+    # A block under a repeated key (reported as a duplicate) is checked too: its own
+    # problems are reported now, where they are, rather than once the duplicate is fixed.
+    duplicate_rows: dict[str, schema.Responsibility] = {}
+    for dup in parsed.duplicates:
+        kind = _SECTION_KIND.get(str(dup.parent[0])) if len(dup.parent) == 1 else None
+        if kind is None:
+            continue
+        try:
+            body = _MODELS[kind].model_validate(dup.value)
+        except ValidationError as exc:
+            report(_pydantic_findings(exc, dup.path))
+            continue
+        if kind == "responsibility":
+            duplicate_rows[str(dup.path[1])] = body
     if header is None:
         # Something in the header is wrong (already reported): still check the rows
         # against what is declared, so that one run reports everything it can.
@@ -313,12 +329,25 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
         )
         all_ids = raw_rows if isinstance(raw_rows, dict) else ()
         report(list(rules.check(partial, all_ids=all_ids)))
+        report(_check_duplicates(partial, duplicate_rows, all_ids))
         raise SrmDataError(diagnostics)
     doc = header.model_copy(update={"responsibilities": rows})
     report(list(rules.check(doc, all_ids=header.responsibilities)))
+    report(_check_duplicates(doc, duplicate_rows, header.responsibilities))
     if diagnostics:
         raise SrmDataError(diagnostics)
     return _normalise(doc, source), positions
+
+
+def _check_duplicates(
+    doc: schema.SrmDocument, rows: dict[str, schema.Responsibility], all_ids: Iterable[str]
+) -> list[rules.Finding]:
+    """The consistency rules for rows written under a repeated id, on their own (their
+    aliases are not compared with those of the other rows: the id is already an error)."""
+    if not rows:
+        return []
+    alone = doc.model_copy(update={"responsibilities": rows})
+    return list(rules.check(alone, all_ids=all_ids))
 
 
 def _declared(

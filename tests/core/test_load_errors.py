@@ -571,3 +571,45 @@ def test_a_section_over_its_limit_is_one_error_not_one_per_row(tmp_path: Path) -
     assert _messages(tmp_path, text) == [
         f"'capabilities' has too many entries: at most {schema.MAX_COLUMNS}"
     ]
+
+
+# -- repeated ids: each block's problems where they are, all in one run ---------------------
+
+
+def test_a_repeated_row_id_keeps_each_rows_errors_on_its_own_lines() -> None:
+    second = BASE[BASE.index("  authentication:") :]
+    second = edit(second, "category: app", "category: apq")
+    second = edit(second, "web-triggers: you", "web-triggers: yuo")
+    text = edit(BASE, "    category: app\n", "    category: apx\n") + second
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "apx"), "unknown category 'apx' (did you mean 'app'?)"),
+        (
+            *at(text, "authentication:", 2),
+            "duplicate key 'authentication' (first defined at line 17)",
+        ),
+        (*at(text, "apq"), "unknown category 'apq' (did you mean 'app'?)"),
+        (*at(text, "yuo"), "unknown party 'yuo' (did you mean 'you'?)"),
+        (
+            *at(text, "you:", 3),
+            "You owns no capability in this row, so it cannot have duties here",
+        ),
+    ]
+
+
+def test_a_malformed_repeated_block_is_reported_where_it_is() -> None:
+    text = edit(
+        BASE,
+        "  you:\n    name: You\n",
+        "  you:\n    name: You\n  atlassian:\n    nme: Atlassian\n",
+    )
+    text = edit(text, "    name: Custom UI\n", "    name: Custom UI\n    descripton: x\n")
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "atlassian:", 2), "duplicate key 'atlassian' (first defined at line 4)"),
+        (*at(text, "atlassian:", 2), "missing required key 'name'"),
+        (*at(text, "nme"), "unknown key 'nme' (did you mean 'name'?)"),
+        (*at(text, "descripton"), "unknown key 'descripton' (did you mean 'description'?)"),
+    ]
