@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build serve test lint typecheck pytest bench browser schema clean
+.PHONY: build serve test check-data lint typecheck pytest bench browser schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ serve: $(STAMP)
 ## Everything CI runs: lint, type check, unit, site and browser tests.
 test: $(STAMP) browser lint typecheck pytest
 
+## Only the checks of srm_data.yaml (valid, editor schema up to date, strict build, every
+## view agrees, links resolve): they pass for any valid model; `make test` runs them too.
+check-data: $(STAMP)
+	$(BIN)/python -m pytest -m handbook_data
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -35,9 +40,11 @@ pytest: $(STAMP)
 browser:
 	scripts/ensure-chromium.sh
 
-## Regenerate schema/srm_data.schema.json from the models.
+## Regenerate the editor schemas: the format's (from the models) and srm_data.yaml's own
+## (its declared ids; run after adding or renaming a party, capability or category).
 schema: $(STAMP)
 	$(BIN)/srm schema -o schema/srm_data.schema.json
+	$(BIN)/srm schema --for srm_data.yaml -o schema/srm_data.model.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -339,6 +339,29 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
     return _normalise(doc, source), positions
 
 
+def load_header(path: str | os.PathLike[str], display: str | None = None) -> schema.DocumentHeader:
+    """The declarations of a data file (its rows unchecked): enough to specialise the
+    editor schema to it while rows still have problems. Raises :class:`SrmDataError`
+    with the problems of the file outside its rows."""
+    shown = display or os.fspath(path)
+    raw = read_data(path, shown)
+    text, problems = strict_yaml.decode(raw)
+    parsed = strict_yaml.parse(text) if not problems else None
+    if parsed is not None:
+        problems = parsed.problems
+    if problems or parsed is None:
+        raise SrmDataError(Diagnostic(shown, p.line, p.column, p.message) for p in problems)
+    if not isinstance(parsed.data, dict):
+        raise SrmDataError([Diagnostic(shown, 1, 1, "the top level must be a mapping")])
+    try:
+        return schema.DocumentHeader.model_validate(parsed.data)
+    except ValidationError as exc:
+        raise SrmDataError(
+            _locate(shown, parsed.positions, path, on_key, message)
+            for path, message, on_key in _pydantic_findings(exc)
+        ) from None
+
+
 def _check_duplicates(
     doc: schema.SrmDocument, rows: dict[str, schema.Responsibility], all_ids: Iterable[str]
 ) -> list[rules.Finding]:
