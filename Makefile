@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build serve test check-data lint typecheck pytest bench browser schema clean
+.PHONY: build serve test check-data lint typecheck pytest bench browser editor schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
-## Everything CI runs: lint, type check, unit, site and browser tests.
-test: $(STAMP) browser lint typecheck pytest
+## Everything CI runs: lint, type check, unit, site, browser and editor tests.
+test: $(STAMP) browser editor lint typecheck pytest
 
 ## Only the checks of srm_data.yaml (valid, editor schema up to date, strict build, every
 ## view agrees, links resolve): they pass for any valid model; `make test` runs them too.
@@ -39,6 +39,9 @@ pytest: $(STAMP)
 
 browser:
 	scripts/ensure-chromium.sh
+
+editor:
+	scripts/ensure-yaml-language-server.sh
 
 ## Regenerate the editor schemas: the format's (from the models) and srm_data.yaml's own
 ## (its declared ids; run after adding or renaming a party, capability or category).

@@ -20,7 +20,8 @@ from .helpers import edit, srm
 OTHER_MODEL = FIXTURES / "kubernetes_platform.yaml"
 MODEL_SCHEMA_PATH = "schema/srm_data.model.schema.json"
 MODELINE = f"# yaml-language-server: $schema={MODEL_SCHEMA_PATH}\n"
-LEFT_OUT = (".git", ".venv", "site", ".site-*", ".cache", "*_cache", "test-artifacts")
+LEFT_OUT = [".git", ".venv", "site", ".site-*", ".cache", "*_cache", "test-artifacts"]
+LEFT_OUT += ["node_modules", "*.egg-info"]
 
 
 def _data_checks(repo: Path) -> subprocess.CompletedProcess[str]:
@@ -39,7 +40,7 @@ def _data_checks(repo: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_data_checks_pass_for_another_model_and_name_its_mistake(tmp_path: Path) -> None:
     repo = tmp_path / "fork"
-    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(*LEFT_OUT, "*.egg-info"))
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(*LEFT_OUT))
     body = OTHER_MODEL.read_text(encoding="utf-8").split("\n", 1)[1]
     data = repo / "srm_data.yaml"
     data.write_text(MODELINE + body, encoding="utf-8")
