@@ -161,7 +161,7 @@ def _locate(
 
 def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
     parties = tuple(
-        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description)
+        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description, bool(p.plural))
         for pid, p in doc.parties.items()
     )
     # Indexes instead of scans: this runs for every cell and every duty of the file.

@@ -132,6 +132,22 @@ class Party(_Strict):
         default=None, description='Possessive form for headings; default is name + "\'s".'
     )
     description: Text | None = Field(default=None, description="Markdown.")
+    plural: bool | None = Field(
+        default=None,
+        description='`true` when the name takes a plural verb ("You own", "Product teams '
+        'own"); default `false` ("Atlassian owns"). Used in messages about the party.',
+    )
+
+    @field_validator("plural", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value
+
+    def verb(self, singular: str, plural: str) -> str:
+        """The form of a verb that agrees with the party's name."""
+        return plural if self.plural else singular
 
 
 class Capability(_Strict):

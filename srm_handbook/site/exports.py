@@ -34,7 +34,13 @@ def to_dict(srm: Srm) -> dict[str, Any]:
         "last_updated": srm.last_updated.isoformat() if srm.last_updated else None,
         "review_interval_days": srm.review_interval_days,
         "parties": [
-            {"id": p.id, "name": p.name, "possessive": p.possessive, "description": p.description}
+            {
+                "id": p.id,
+                "name": p.name,
+                "possessive": p.possessive,
+                "plural": p.plural,
+                "description": p.description,
+            }
             for p in srm.parties
         ],
         "capabilities": [

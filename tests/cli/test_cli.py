@@ -188,9 +188,16 @@ def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
                 "id": "atlassian",
                 "name": "Atlassian",
                 "possessive": "Atlassian's",
+                "plural": False,
                 "description": None,
             },
-            {"id": "you", "name": "You", "possessive": "Your", "description": None},
+            {
+                "id": "you",
+                "name": "You",
+                "possessive": "Your",
+                "plural": False,
+                "description": None,
+            },
         ],
         "capabilities": [
             {"id": "custom-ui", "name": "Custom UI", "status": None, "description": None},
