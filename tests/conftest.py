@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 # The product's tests read fixtures: FORGE is a frozen copy of the Forge model for the
 # tests that need known content. HANDBOOK_DATA, the repository's own data, which a team
-# replaces with its model, is read only by the data checks (tests/test_handbook_data.py
+# replaces with its model, is read only by the data checks (tests/handbook/test_handbook_data.py
 # and every test marked `handbook_data`), which pass for any valid model.
 FORGE = FIXTURES / "forge.yaml"
 HANDBOOK_DATA = ROOT / "srm_data.yaml"

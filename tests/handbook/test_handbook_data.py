@@ -7,7 +7,7 @@ the data is valid, its editor schema is up to date and accepts it, the site buil
 ``mkdocs build --strict``, every view of a cell agrees and every link resolves. They pin
 no content. Run them alone with ``make check-data``. Everything else tests the product
 on fixtures (tests/fixtures/forge.yaml is a frozen copy of the Forge model).
-tests/test_data_checks.py proves it on a copy of the repository holding another model.
+tests/handbook/test_data_checks.py proves it on a copy of the repository holding another model.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from srm_handbook import strict_yaml
+from srm_handbook.core import strict_yaml
 
-from .conftest import HANDBOOK_DATA, ROOT
-from .helpers import srm
+from ..conftest import HANDBOOK_DATA, ROOT
+from ..helpers import srm
 
 pytestmark = pytest.mark.handbook_data
 

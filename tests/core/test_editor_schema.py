@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from srm_handbook import strict_yaml
+from srm_handbook.core import strict_yaml
 
-from .conftest import FIXTURES, ROOT
-from .helpers import LINE, edit, srm
-from .yaml_language_server import YamlLanguageServer, server_command
+from ..conftest import FIXTURES, ROOT
+from ..helpers import LINE, edit, srm
+from ..yaml_language_server import YamlLanguageServer, server_command
 
 MODEL = FIXTURES / "kubernetes_platform.yaml"
 BODY = MODEL.read_text(encoding="utf-8").split("\n", 1)[1]

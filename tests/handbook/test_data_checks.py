@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import FIXTURES, ROOT
-from .helpers import edit, srm
+from ..conftest import FIXTURES, ROOT
+from ..helpers import edit, srm
 
 OTHER_MODEL = FIXTURES / "kubernetes_platform.yaml"
 MODEL_SCHEMA_PATH = "schema/srm_data.model.schema.json"
@@ -59,4 +59,4 @@ def test_the_data_checks_pass_for_another_model_and_name_its_mistake(tmp_path: P
     line = broken[: broken.index("platfrom-team")].count("\n") + 1
     expected = f"srm_data.yaml:{line}:16: error: unknown party 'platfrom-team'"
     assert expected in failed.stdout, failed.stdout
-    assert "FAILED tests/test_handbook_data.py::test_the_data_is_valid" in failed.stdout
+    assert "FAILED tests/handbook/test_handbook_data.py::test_the_data_is_valid" in failed.stdout
