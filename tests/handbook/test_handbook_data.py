@@ -13,14 +13,11 @@ tests/handbook/test_data_checks.py proves it on a copy of the repository holding
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from srm_handbook.core import strict_yaml
-
 from ..conftest import HANDBOOK_DATA, ROOT
-from ..helpers import srm
+from ..helpers import as_editors_read_it, srm
 
 pytestmark = pytest.mark.handbook_data
 
@@ -48,19 +45,14 @@ def test_the_schema_of_the_data_is_up_to_date() -> None:
     )
 
 
-def _as_editors_read_it() -> dict[str, Any]:
-    parsed = strict_yaml.parse(HANDBOOK_DATA.read_text(encoding="utf-8"))
-    assert parsed.problems == []
-    data: dict[str, Any] = dict(parsed.data)
-    data["schema"] = 1  # the one non-text scalar: the strict reader keeps every scalar as text
-    return data
-
-
 @pytest.mark.parametrize("schema_file", ["schema/srm_data.schema.json", MODEL_SCHEMA])
 def test_the_data_passes_the_editor_schemas(schema_file: str) -> None:
     import jsonschema
 
     schema = json.loads((ROOT / schema_file).read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(_as_editors_read_it()), key=lambda e: list(e.path))
+    errors = sorted(
+        validator.iter_errors(as_editors_read_it(HANDBOOK_DATA.read_text(encoding="utf-8"))),
+        key=lambda e: list(e.path),
+    )
     assert errors == [], "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
