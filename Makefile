@@ -43,11 +43,12 @@ browser:
 editor:
 	scripts/ensure-yaml-language-server.sh
 
-## Regenerate the editor schemas: the format's (from the models) and srm_data.yaml's own
-## (its declared ids; run after adding or renaming a party, capability or category).
+## Regenerate the schemas: the format's (from the models), srm_data.yaml's own (its
+## declared ids; run after adding or renaming a party, capability or category), srm.json's.
 schema: $(STAMP)
 	$(BIN)/srm schema -o schema/srm_data.schema.json
 	$(BIN)/srm schema --for srm_data.yaml -o schema/srm_data.model.schema.json
+	$(BIN)/srm schema --export -o schema/srm.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

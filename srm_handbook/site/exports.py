@@ -9,6 +9,7 @@ from typing import Any
 
 from srm_handbook.core.model import Srm
 from srm_handbook.core.schema import NOT_APPLICABLE
+from srm_handbook.site.export_schema import SCHEMA_FILE
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -26,8 +27,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_dict(srm: Srm) -> dict[str, Any]:
-    """The normalised model as plain data, in the shape of ``srm.json``."""
+    """The normalised model as plain data, in the shape of ``srm.json`` (described by
+    :mod:`srm_handbook.site.export_schema`, which its ``$schema`` names)."""
     return {
+        "$schema": SCHEMA_FILE,
         "schema": srm.schema,
         "title": srm.title,
         "intro": srm.intro,

@@ -178,6 +178,7 @@ def test_export_json_is_the_default_format(sample: Path) -> None:
 def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
     data = export_json(sample)
     assert data == {
+        "$schema": "srm.schema.json",
         "schema": 1,
         "title": "Sample model",
         "intro": None,

@@ -1,13 +1,14 @@
 """Checks of the repository's own data, srm_data.yaml, which pass for any valid model.
 
-A team that adopts the project replaces srm_data.yaml with its own model; these checks
-(with every other test marked ``handbook_data``: the site consistency checks of
-tests/test_site_consistency.py built from srm_data.yaml) are the ones that follow it:
-the data is valid, its editor schema is up to date and accepts it, the site builds with
-``mkdocs build --strict``, every view of a cell agrees and every link resolves. They pin
-no content. Run them alone with ``make check-data``. Everything else tests the product
-on fixtures (tests/fixtures/forge.yaml is a frozen copy of the Forge model).
-tests/handbook/test_data_checks.py proves it on a copy of the repository holding another model.
+A team that adopts the project replaces srm_data.yaml with its own model; these checks,
+with every other test marked ``handbook_data`` (the consistency checks of
+tests/site/test_site_consistency.py on the site built from srm_data.yaml), are the ones
+that follow it: the data is valid, its editor schema is up to date and accepts it, its
+srm.json passes the published schema, the site builds with ``mkdocs build --strict``,
+every view of a cell agrees and every link resolves. They pin no content. Run them alone
+with ``make check-data``. Everything else tests the product on fixtures
+(tests/fixtures/forge.yaml is a frozen copy of the Forge model). test_data_checks.py
+proves it on a copy of the repository holding another model.
 """
 
 from __future__ import annotations
@@ -56,3 +57,17 @@ def test_the_data_passes_the_editor_schemas(schema_file: str) -> None:
         key=lambda e: list(e.path),
     )
     assert errors == [], "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_the_export_passes_its_published_schema() -> None:
+    import jsonschema
+
+    result = srm("export", "srm_data.yaml", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    schema = json.loads((ROOT / "schema" / "srm.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    exported = json.loads(result.stdout)
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(exported)]
+    assert errors == [], "\n".join(errors)
