@@ -127,3 +127,33 @@ def test_the_language_server_underlines_all_five_mistakes_with_the_specialised_s
             caught_now.append(name)
         assert set(lines) & set(expected), (name, found, expected)
     assert (caught_before, caught_now) == ([], list(MISTAKES))
+
+
+def test_srm_schema_for_a_file_whose_rows_have_errors_still_writes_it(tmp_path: Path) -> None:
+    path = tmp_path / "srm_data.yaml"
+    path.write_text(_with_mistake("typo'd party in owners"), encoding="utf-8")
+    result = srm("schema", "--for", path)
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["$defs"]["PartyId"]["enum"] == [
+        "platform-team",
+        "product-teams",
+        "cloud-provider",
+    ]
+    assert schema["$defs"]["CapabilityId"]["enum"] == ["clusters", "ingress", "ci-runners"]
+    assert schema["$defs"]["CategoryId"]["enum"] == ["workloads", "infrastructure"]
+
+
+def test_srm_schema_for_a_file_whose_declarations_are_broken_names_the_problem(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "srm_data.yaml"
+    text = edit(
+        BODY, "  ingress:\n    name: Shared ingress\n", "  ingress:\n    nme: Shared ingress\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = srm("schema", "--for", path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    line = text[: text.index("nme:")].count("\n") + 1
+    assert f"{path}:{line}:5: error: unknown key 'nme' (did you mean 'name'?)" in result.stderr
