@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TESTS  := $(VENV)/.installed-tests
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock
 
-.PHONY: build serve test lint typecheck pytest bench browser schema messages clean
+.PHONY: build serve test check-data lint typecheck pytest bench browser editor schema messages clean
 
 # Building needs the package and its runtime dependencies only; the tests add their tools.
 $(STAMP): pyproject.toml requirements.lock
@@ -26,8 +26,13 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
-## Everything CI runs: lint, type check, unit, site and browser tests.
-test: $(TESTS) browser lint typecheck pytest
+## Everything CI runs: lint, type check, unit, site, browser and editor tests.
+test: $(TESTS) browser editor lint typecheck pytest
+
+## Only the checks of srm_data.yaml (valid, editor schema up to date, strict build, every
+## view agrees, links resolve): they pass for any valid model; `make test` runs them too.
+check-data: $(TESTS)
+	$(BIN)/python -m pytest -m handbook_data
 
 lint: $(TESTS)
 	$(BIN)/ruff check .
@@ -42,9 +47,15 @@ pytest: $(TESTS)
 browser:
 	scripts/ensure-chromium.sh
 
-## Regenerate schema/srm_data.schema.json from the models.
+editor:
+	scripts/ensure-yaml-language-server.sh
+
+## Regenerate the schemas: the format's (from the models), srm_data.yaml's own (its
+## declared ids; run after adding or renaming a party, capability or category), srm.json's.
 schema: $(STAMP)
 	$(BIN)/srm schema -o schema/srm_data.schema.json
+	$(BIN)/srm schema --for srm_data.yaml -o schema/srm_data.model.schema.json
+	$(BIN)/srm schema --export -o schema/srm.schema.json
 
 ## Update the label catalogues (srm_handbook/site/locales) from the templates and code.
 messages: $(STAMP)

@@ -18,8 +18,13 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "srm_data.yaml"
 FIXTURES = ROOT / "tests" / "fixtures"
+# The product's tests read fixtures: FORGE is a frozen copy of the Forge model for the
+# tests that need known content. HANDBOOK_DATA, the repository's own data, which a team
+# replaces with its model, is read only by the data checks (tests/handbook/test_handbook_data.py
+# and every test marked `handbook_data`), which pass for any valid model.
+FORGE = FIXTURES / "forge.yaml"
+HANDBOOK_DATA = ROOT / "srm_data.yaml"
 
 
 @dataclass
@@ -44,7 +49,8 @@ def make_project(
     srm_options: dict[str, Any] | None = None,
     config_overrides: dict[str, Any] | None = None,
 ) -> Path:
-    """A copy of the repository's mkdocs.yml, hooks and docs in ``tmp`` with its own data."""
+    """A copy of the repository's mkdocs.yml, hooks and docs in ``tmp`` with its own data
+    (by default the frozen Forge model, :data:`FORGE`)."""
     project = tmp / "project"
     project.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "docs", project / "docs", dirs_exist_ok=True)
@@ -59,7 +65,7 @@ def make_project(
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     target = project / "srm_data.yaml"
     if data is None:
-        shutil.copy(DATA, target)
+        shutil.copy(FORGE, target)
     elif isinstance(data, Path):
         shutil.copy(data, target)
     else:
@@ -94,7 +100,7 @@ def build_site(tmp: Path, data: Path | str | None = None, **kwargs: Any) -> Buil
 
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildResult]:
-    """The handbook built from the bundled srm_data.yaml, once per test session."""
+    """The handbook built from the frozen Forge model (:data:`FORGE`), once per session."""
     yield build_site(tmp_path_factory.mktemp("bundled"))
 
 
@@ -157,7 +163,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def bundled_url(bundled_site: BuildResult) -> Iterator[str]:
-    """The bundled handbook served over HTTP."""
+    """The handbook of the frozen Forge model, served over HTTP."""
     with serve_directory(bundled_site.site) as url:
         yield url
 

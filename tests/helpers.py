@@ -7,6 +7,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from srm_handbook.core import strict_yaml
 
 from .conftest import ROOT
 
@@ -80,3 +83,17 @@ def srm(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
         timeout=600,
         check=False,
     )
+
+
+def as_editors_read_it(text: str) -> dict[str, Any]:
+    """A data file as a YAML editor reads it, for checking it against a JSON Schema: the
+    strict reader keeps every scalar as text, so the non-text scalars (`schema: 1`,
+    `plural: true`) are typed as YAML 1.2 types them."""
+    parsed = strict_yaml.parse(text)
+    assert parsed.problems == [], parsed.problems
+    data: dict[str, Any] = dict(parsed.data)
+    data["schema"] = 1
+    for party in data.get("parties", {}).values():
+        if isinstance(party, dict) and party.get("plural") in ("true", "false"):
+            party["plural"] = party["plural"] == "true"
+    return data

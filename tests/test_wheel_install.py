@@ -16,6 +16,7 @@ import pytest
 
 from srm_handbook.site import i18n
 
+from .conftest import FORGE as FORGE_DATA
 from .conftest import ROOT
 from .mkdocs.host import (
     CLOUD,
@@ -95,12 +96,10 @@ def test_srm_from_the_wheel_runs_every_command(fresh_env: Path, tmp_path: Path) 
             [str(srm), command, "--help"], capture_output=True, text=True, check=False
         )
         assert helped.returncode == 0, helped.stderr
-    valid = subprocess.run(
-        [str(srm), "validate", str(ROOT / "srm_data.yaml")], capture_output=True, text=True
-    )
+    valid = subprocess.run([str(srm), "validate", str(FORGE_DATA)], capture_output=True, text=True)
     assert valid.returncode == 0, valid.stderr
     rendered = subprocess.run(
-        [str(srm), "render", "--out", str(tmp_path / "out"), str(ROOT / "srm_data.yaml")],
+        [str(srm), "render", "--out", str(tmp_path / "out"), str(FORGE_DATA)],
         capture_output=True,
         text=True,
     )

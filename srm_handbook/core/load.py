@@ -11,7 +11,7 @@ import gc
 import math
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -81,7 +81,9 @@ def _schema_message(err: Any, path: Path) -> tuple[str, bool]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    field = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+    field = next(
+        (str(strict_yaml.shown_key(p)) for p in reversed(path) if isinstance(p, str)), "value"
+    )
     if kind == "missing":
         return f"missing required key {field!r}", False
     if kind == "extra_forbidden":
@@ -164,7 +166,7 @@ def _locate(
 
 def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
     parties = tuple(
-        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description)
+        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description, bool(p.plural))
         for pid, p in doc.parties.items()
     )
     # Indexes instead of scans: this runs for every cell and every duty of the file.
@@ -292,6 +294,9 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
     except ValidationError as exc:
         report(_pydantic_findings(exc))
     rows: dict[str, schema.Responsibility] = {}
+    # Rows with a problem of shape (reported), and rows under a repeated id: their other
+    # problems are reported in the same run too, each where it is (see _salvage).
+    others: dict[str, tuple[schema.Responsibility, set[str]]] = {}
     raw_rows = parsed.data.get("responsibilities")
     # Over the row limit the header already says so: do not flood with per-row errors.
     if isinstance(raw_rows, dict) and len(raw_rows) <= schema.MAX_ROWS:
@@ -300,6 +305,20 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
                 rows[rid] = schema.Responsibility.model_validate(raw_row)
             except ValidationError as exc:
                 report(_pydantic_findings(exc, ("responsibilities", rid)))
+                _salvage(others, rid, rid, raw_row, exc)
+    for dup in parsed.duplicates:
+        kind = _SECTION_KIND.get(str(dup.parent[0])) if len(dup.parent) == 1 else None
+        if kind is None:
+            continue
+        try:
+            body = _MODELS[kind].model_validate(dup.value)
+        except ValidationError as exc:
+            report(_pydantic_findings(exc, dup.path))
+            if kind == "responsibility":
+                _salvage(others, str(dup.path[1]), dup.key, dup.value, exc)
+            continue
+        if kind == "responsibility":
+            others[str(dup.path[1])] = (body, set())
     if header is None:
         # Something in the header is wrong (already reported): still check the rows
         # against what is declared, so that one run reports everything it can.
@@ -318,12 +337,82 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
         )
         all_ids = raw_rows if isinstance(raw_rows, dict) else ()
         report(list(rules.check(partial, all_ids=all_ids)))
+        report(_check_others(partial, others, all_ids))
         raise SrmDataError(diagnostics)
     doc = header.model_copy(update={"responsibilities": rows})
     report(list(rules.check(doc, all_ids=header.responsibilities)))
+    report(_check_others(doc, others, header.responsibilities))
     if diagnostics:
         raise SrmDataError(diagnostics)
     return _normalise(doc, source), positions
+
+
+def load_header(path: str | os.PathLike[str], display: str | None = None) -> schema.DocumentHeader:
+    """The declarations of a data file (its rows unchecked): enough to specialise the
+    editor schema to it while rows still have problems. Raises :class:`SrmDataError`
+    with the problems of the file outside its rows."""
+    shown = display or os.fspath(path)
+    raw = read_data(path, shown)
+    text, problems = strict_yaml.decode(raw)
+    parsed = strict_yaml.parse(text) if not problems else None
+    if parsed is not None:
+        problems = parsed.problems
+    if problems or parsed is None:
+        raise SrmDataError(Diagnostic(shown, p.line, p.column, p.message) for p in problems)
+    if not isinstance(parsed.data, dict):
+        raise SrmDataError([Diagnostic(shown, 1, 1, "the top level must be a mapping")])
+    try:
+        return schema.DocumentHeader.model_validate(parsed.data)
+    except ValidationError as exc:
+        raise SrmDataError(
+            _locate(shown, parsed.positions, path, on_key, message)
+            for path, message, on_key in _pydantic_findings(exc)
+        ) from None
+
+
+def _salvage(
+    into: dict[str, tuple[schema.Responsibility, set[str]]],
+    key: str,
+    rid: str,
+    raw: Any,
+    exc: ValidationError,
+) -> None:
+    """The part of a row that has the right shape, to check its consistency anyway: a
+    row with a typo'd key should not hide that it names an unknown party. The keys with a
+    problem (already reported) are left out, or stand in with a placeholder, and every
+    finding about them is left out too; when its owners or duties are unusable, so are
+    both (its coverage cannot be judged), and its category and aliases are still checked."""
+    if not isinstance(raw, dict):
+        return
+    bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    if bad & {"owners", "duties"}:
+        bad |= {"owners", "duties"}
+    kept = {k: v for k, v in raw.items() if k not in bad}
+    # Findings about these are left out: "x" stands for an id, "n/a" for a cell.
+    placeholders = {"name": rid, "category": "x", "owners": {"x": "n/a"}}
+    try:
+        row = schema.Responsibility.model_validate({**placeholders, **kept})
+    except ValidationError:
+        return
+    into[key] = (row, bad | {k for k in placeholders if k not in kept})
+
+
+def _check_others(
+    doc: schema.SrmDocument,
+    rows: dict[str, tuple[schema.Responsibility, set[str]]],
+    all_ids: Iterable[str],
+) -> list[rules.Finding]:
+    """The consistency rules for the rows of :func:`_salvage` and the rows written under
+    a repeated id, on their own (their aliases are not compared with those of the other
+    rows), without the findings about the keys left out of them."""
+    if not rows:
+        return []
+    alone = doc.model_copy(update={"responsibilities": {k: row for k, (row, _) in rows.items()}})
+    return [
+        finding
+        for finding in rules.check(alone, all_ids=all_ids)
+        if len(finding[0]) < 3 or finding[0][2] not in rows[str(finding[0][1])][1]
+    ]
 
 
 def _declared(

@@ -17,6 +17,8 @@ class Party:
     name: str
     possessive: str
     description: str | None
+    plural: bool = False
+    """The name takes a plural verb ("You own"); from the data, never guessed."""
 
 
 @dataclass(frozen=True)

@@ -91,10 +91,12 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
             yield where_party, _unknown("party", party, doc.parties), True
             continue
         party_name = doc.parties[party].name
+        verb = doc.parties[party].verb
         if party not in owned:
             yield (
                 where_party,
-                f"{party_name} owns no capability in this row, so it cannot have duties here",
+                f"{party_name} {verb('owns', 'own')} no capability in this row, so it cannot "
+                "have duties here",
                 True,
             )
             continue
@@ -113,7 +115,7 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
                     yield (
                         where,
                         (
-                            f"{party_name} does not own {cap_name!r} in this row, "
+                            f"{party_name} {verb('does', 'do')} not own {cap_name!r} in this row, "
                             "so this duty cannot apply to it (rule 3)"
                         ),
                         False,

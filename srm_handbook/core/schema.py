@@ -169,6 +169,22 @@ class Party(_Strict):
         default=None, description='Possessive form for headings; default is name + "\'s".'
     )
     description: Text | None = Field(default=None, description="Markdown.")
+    plural: bool | None = Field(
+        default=None,
+        description='`true` when the name takes a plural verb ("You own", "Product teams '
+        'own"); default `false` ("Atlassian owns"). Used in messages about the party.',
+    )
+
+    @field_validator("plural", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value
+
+    def verb(self, singular: str, plural: str) -> str:
+        """The form of a verb that agrees with the party's name."""
+        return plural if self.plural else singular
 
 
 class Capability(_Strict):
@@ -329,4 +345,54 @@ def json_schema() -> dict[str, Any]:
         SrmDocument.model_json_schema(mode="validation", by_alias=True)
     )
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _id_enum(kind: str, ids: list[str]) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "enum": ids,
+        "description": f"One of the {kind} declared in this file: {', '.join(ids)}.",
+    }
+
+
+def specialised_json_schema(
+    parties: list[str], capabilities: list[str], categories: list[str], title: str
+) -> dict[str, Any]:
+    """The JSON Schema of one model's file: :func:`json_schema`, with the declared ids
+    wherever ids are referenced, so that an editor flags a typo'd id or a missing
+    capability as you type. Declarations themselves stay open (a new party is not an
+    error); regenerate it after declaring one (``make schema``)."""
+    schema = json_schema()
+    schema["$id"] = "srm_data.model.schema.json"
+    schema["title"] = f"srm_data.yaml: {title}"
+    schema["$comment"] = (
+        "Specialised to the ids declared in srm_data.yaml by `srm schema --for "
+        "srm_data.yaml`; regenerate it with `make schema` after changing the declarations."
+    )
+    defs = schema["$defs"]
+    defs["PartyId"] = _id_enum("parties", parties)
+    defs["CapabilityId"] = _id_enum("capabilities", capabilities)
+    defs["CategoryId"] = _id_enum("categories", categories)
+    party, capability = {"$ref": "#/$defs/PartyId"}, {"$ref": "#/$defs/CapabilityId"}
+    defs["OwnerCell"] = {
+        "anyOf": [
+            party,
+            {"const": NOT_APPLICABLE, "type": "string"},
+            {"type": "array", "items": party, "minItems": 1, "uniqueItems": True},
+        ],
+        "description": "A party id, a list of party ids (two or more = shared), or `n/a`.",
+    }
+    row = defs["Responsibility"]["properties"]
+    row["category"] = {"$ref": "#/$defs/CategoryId"}
+    owners = row["owners"]
+    for key in ("patternProperties", "propertyNames", "minProperties"):
+        owners.pop(key, None)
+    owners["properties"] = {cap: {"$ref": "#/$defs/OwnerCell"} for cap in capabilities}
+    owners["required"] = list(capabilities)
+    owners["additionalProperties"] = False
+    duties = row["duties"]
+    duties["additionalProperties"] = duties.pop("patternProperties")[ID_PATTERN]
+    duties["propertyNames"] = party
+    defs["Duty"]["properties"]["capabilities"]["items"] = capability
     return schema

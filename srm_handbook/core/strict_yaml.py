@@ -62,10 +62,34 @@ class Problem:
 
 
 @dataclass
+class Duplicate:
+    """A value whose key repeats an earlier key of its mapping. It is not part of the data
+    (the first one is), but its positions are kept under ``path``, a path of its own
+    (:func:`duplicate_key`), so that the problems inside it can be reported where they are."""
+
+    parent: Path
+    key: str
+    path: Path
+    value: Any
+
+
+@dataclass
 class StrictYaml:
     data: Any
     positions: Positions
     problems: list[Problem]
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+def duplicate_key(key: str, line: int) -> str:
+    """The path element of the value of a repeated ``key`` written at ``line``. It never
+    equals a key of the file: control characters are refused before parsing."""
+    return f"{key}\x00{line}"
+
+
+def shown_key(element: str | int) -> str | int:
+    """A path element as the file writes it (the key of a duplicate without its line)."""
+    return element.split("\x00", 1)[0] if isinstance(element, str) else element
 
 
 def _line_col(text: str, index: int) -> Mark:
@@ -107,7 +131,7 @@ def decode(raw: bytes) -> tuple[str, list[Problem]]:
 
 
 class _Frame:
-    __slots__ = ("container", "is_map", "key", "key_mark", "key_ok", "mark", "path")
+    __slots__ = ("container", "dup_of", "is_map", "key", "key_mark", "key_ok", "mark", "path")
 
     def __init__(self, container: Any, path: Path, mark: Mark) -> None:
         self.container = container
@@ -117,6 +141,7 @@ class _Frame:
         self.key: Any = None
         self.key_mark: Mark = mark
         self.key_ok = False
+        self.dup_of: str | None = None
 
 
 def _syntax_problem(text: str, exc: yaml.YAMLError) -> Problem:
@@ -155,6 +180,7 @@ def parse(text: str) -> StrictYaml:
     values, keys = positions.values, positions.keys
     problems: list[Problem] = []
     stack: list[_Frame] = []
+    duplicates: list[Duplicate] = []
     root: Any = None
     have_root = False
     documents = 0
@@ -162,9 +188,11 @@ def parse(text: str) -> StrictYaml:
     def set_key(top: _Frame, key: Any, mark: Mark, plain: bool) -> None:
         top.key_mark = mark
         top.key_ok = False
+        top.dup_of = None
         if not isinstance(key, str):
             problems.append(Problem(*mark, "a key must be plain text, not a list or mapping"))
-            top.key = ""
+            # A path of its own, so the positions inside its value do not overwrite others.
+            top.key = duplicate_key("", mark[0])
         elif key == "<<" and plain:
             problems.append(Problem(*mark, "merge keys (<<) are not allowed; write the keys out"))
             top.key = key
@@ -173,7 +201,9 @@ def parse(text: str) -> StrictYaml:
             problems.append(
                 Problem(*mark, f"duplicate key {key!r} (first defined at line {first[0]})")
             )
-            top.key = key
+            # Its value is kept aside under a path of its own: the positions inside it must
+            # not replace those of the first one, and its own problems are reported too.
+            top.key, top.dup_of = duplicate_key(key, mark[0]), key
         else:
             top.key, top.key_ok = key, True
 
@@ -196,7 +226,16 @@ def parse(text: str) -> StrictYaml:
                 top.container[top.key] = value
                 values[path] = mark
                 keys[path] = top.key_mark
+            elif top.dup_of is not None:
+                keep_duplicate(top, value, mark)
             top.key = None
+
+    def keep_duplicate(top: _Frame, value: Any, mark: Mark) -> None:
+        path = (*top.path, top.key)
+        values[path] = mark
+        keys[path] = top.key_mark
+        duplicates.append(Duplicate(top.path, top.dup_of or "", path, value))
+        top.dup_of = None
 
     def child_path() -> Path:
         if not stack:
@@ -238,6 +277,8 @@ def parse(text: str) -> StrictYaml:
                         top.container[top.key] = event.value
                         values[path] = mark
                         keys[path] = top.key_mark
+                    elif top.dup_of is not None:
+                        keep_duplicate(top, event.value, mark)
                     top.key = None
             elif kind in collection_end:
                 frame = stack.pop()
@@ -277,9 +318,9 @@ def parse(text: str) -> StrictYaml:
             # StreamStartEvent, StreamEndEvent, DocumentEndEvent: nothing to do.
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(text, exc))
-        return StrictYaml(None, positions, problems)
+        return StrictYaml(None, positions, problems, duplicates)
     if not have_root and not problems:
         problems.append(
             Problem(1, 1, "the file is empty; expected a mapping starting with 'schema: 1'")
         )
-    return StrictYaml(root if have_root else None, positions, problems)
+    return StrictYaml(root if have_root else None, positions, problems, duplicates)

@@ -399,7 +399,32 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
 # --- Rendering ---------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# What Markdown (CommonMark with GitHub's extensions, and GitLab's) could read as markup
+# inside a line: code spans, emphasis and strikethrough, links and images, HTML and
+# autolinks, table cells, math; a backslash before punctuation (or at the end, before our
+# own markup); an underscore at a word boundary; an entity; an @mention; a URL that an
+# extended autolink would turn into a link.
+_MD_INLINE = re.compile(
+    r"[`*\[\]<|~$]"
+    r"|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+    r"|@(?=[A-Za-z0-9_-])"
+    r"|:(?=//)|(?<=\bwww)\.",
+    re.ASCII,
+)
+# What Markdown could read as the start of a block where a text starts a line or a list
+# item: a heading, a quote, a list item, a thematic break or setext underline.
+_MD_BLOCK_START = re.compile(r"#{1,6}(?= |$)|>|[-+](?= |$)|[0-9]{1,9}(?=[.)](?: |$))")
+# A closing sequence of a heading (the title line): a run of # after a space, at the end.
+_MD_HEADING_END = re.compile(r"(?:^|(?<= ))#+$")
+
+
+def _md_inline(match: re.Match[str]) -> str:
+    char = match.group()
+    return "@\u200b" if char == "@" else "\\" + char
+
+
 MAX_MARKDOWN_TEXT = 1000
 """Longer data texts are cut in Markdown output (a review comment has a size limit)."""
 
@@ -412,13 +437,23 @@ def one_line(text: str) -> str:
 
 
 def md_escape(text: str, limit: int = MAX_MARKDOWN_TEXT) -> str:
-    """A data text as literal Markdown on one line: every ASCII punctuation character is
-    backslash-escaped (so no emphasis, link, HTML tag, entity, table cell or heading can
-    start), and ``@`` is followed by a zero-width space so that no one is @mentioned."""
+    """A data text as literal Markdown on one line, escaped only where Markdown would read
+    markup (so "performance, security." stays as written, in a CI log too): no emphasis,
+    code, link, image, autolink, HTML tag, entity, table cell, math or heading can start,
+    and ``@`` before a name is followed by a zero-width space so that no one is
+    @mentioned."""
     text = one_line(text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return _MD_PUNCTUATION.sub(r"\\\1", text).replace("\\@", "\\@\u200b")
+    text = _MD_INLINE.sub(_md_inline, text)
+    start = _MD_BLOCK_START.match(text)
+    if start is not None:  # after a number ("1." or "1)"), escape the mark that follows
+        at = start.end() if start.group().isdigit() else 0
+        text = f"{text[:at]}\\{text[at:]}"
+    end_run = _MD_HEADING_END.search(text)
+    if end_run is not None and end_run.start() > 0:
+        text = f"{text[: end_run.start()]}\\{text[end_run.start() :]}"
+    return text
 
 
 def _section_items(d: SrmDiff) -> list[tuple[str, str, tuple[Item, ...]]]:

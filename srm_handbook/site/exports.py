@@ -11,6 +11,7 @@ from typing import Any
 
 from srm_handbook.core.model import Srm
 from srm_handbook.core.schema import NOT_APPLICABLE
+from srm_handbook.site.export_schema import SCHEMA_FILE
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -27,15 +28,23 @@ NOT_APPLICABLE_LABEL = "Not applicable"
 
 
 def to_dict(srm: Srm) -> dict[str, Any]:
-    """The normalised model as plain data, in the shape of ``srm.json``."""
+    """The normalised model as plain data, in the shape of ``srm.json`` (described by
+    :mod:`srm_handbook.site.export_schema`, which its ``$schema`` names)."""
     return {
+        "$schema": SCHEMA_FILE,
         "schema": srm.schema,
         "title": srm.title,
         "intro": srm.intro,
         "last_updated": srm.last_updated.isoformat() if srm.last_updated else None,
         "review_interval_days": srm.review_interval_days,
         "parties": [
-            {"id": p.id, "name": p.name, "possessive": p.possessive, "description": p.description}
+            {
+                "id": p.id,
+                "name": p.name,
+                "possessive": p.possessive,
+                "plural": p.plural,
+                "description": p.description,
+            }
             for p in srm.parties
         ],
         "capabilities": [

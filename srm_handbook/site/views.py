@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from srm_handbook.site import export_schema
 from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.fragments import Fragments
@@ -304,7 +305,11 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
 
 def exports(srm: Srm) -> dict[str, str]:
     """Files published beside the pages (site contract): name -> content."""
-    return {"srm.json": export.to_json(srm), "srm.csv": export.to_csv(srm)}
+    return {
+        "srm.json": export.to_json(srm),
+        export_schema.SCHEMA_FILE: export_schema.schema_text(),
+        "srm.csv": export.to_csv(srm),
+    }
 
 
 __all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]

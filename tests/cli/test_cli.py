@@ -19,7 +19,8 @@ from srm_handbook.cli.main import build_parser
 from ..helpers import srm
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "srm_data.yaml"
+FIXTURES = ROOT / "tests" / "fixtures"
+DATA = FIXTURES / "forge.yaml"  # the frozen Forge model
 
 SAMPLE = """\
 schema: 1
@@ -177,6 +178,7 @@ def test_export_json_is_the_default_format(sample: Path) -> None:
 def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
     data = export_json(sample)
     assert data == {
+        "$schema": "srm.schema.json",
         "schema": 1,
         "title": "Sample model",
         "intro": None,
@@ -187,9 +189,16 @@ def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
                 "id": "atlassian",
                 "name": "Atlassian",
                 "possessive": "Atlassian's",
+                "plural": False,
                 "description": None,
             },
-            {"id": "you", "name": "You", "possessive": "Your", "description": None},
+            {
+                "id": "you",
+                "name": "You",
+                "possessive": "Your",
+                "plural": False,
+                "description": None,
+            },
         ],
         "capabilities": [
             {"id": "custom-ui", "name": "Custom UI", "status": None, "description": None},
@@ -269,7 +278,7 @@ def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
     }
 
 
-def test_export_json_of_the_bundled_data() -> None:
+def test_export_json_of_the_forge_model() -> None:
     data = export_json(DATA)
     assert data["schema"] == 1
     assert data["last_updated"] == "2021-02-23"
@@ -337,7 +346,7 @@ def test_export_csv_is_the_matrix(sample: Path) -> None:
     assert raw.count("\r\n") == 3  # RFC 4180 line ends
 
 
-def test_export_csv_of_the_bundled_data() -> None:
+def test_export_csv_of_the_forge_model() -> None:
     _, rows = export_csv(DATA)
     assert len(rows) == 20
     assert rows[1][:3] == [

@@ -1,6 +1,6 @@
 """Property tests of the loader: whatever the bytes, a model or clean located errors.
 
-(a) random YAML-ish documents, (b) mutations of the bundled srm_data.yaml, (c) valid edits
+(a) random YAML-ish documents, (b) mutations of the frozen Forge model, (c) valid edits
 whose strings must come back exactly, (d) the synthetic generator always yields valid
 data. Runs are derandomised (same examples every run) and keep no example database, so
 CI is deterministic.
@@ -23,8 +23,8 @@ from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.core.load import parse_model
 from srm_handbook.core.model import Srm
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = (ROOT / "srm_data.yaml").read_bytes()
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DATA = (FIXTURES / "forge.yaml").read_bytes()  # the frozen Forge model
 DATA_TEXT = DATA.decode("utf-8")
 
 FUZZ = settings(

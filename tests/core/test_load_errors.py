@@ -652,3 +652,86 @@ def test_a_long_list_of_problems_is_cut_with_a_count(tmp_path: Path) -> None:
     assert lines[200].endswith(
         "error: 800 more problems from here on are not listed; fix the ones above first"
     )
+
+
+# -- repeated ids: each block's problems where they are, all in one run ---------------------
+
+
+def test_a_repeated_row_id_keeps_each_rows_errors_on_its_own_lines() -> None:
+    second = BASE[BASE.index("  authentication:") :]
+    second = edit(second, "category: app", "category: apq")
+    second = edit(second, "web-triggers: you", "web-triggers: yuo")
+    text = edit(BASE, "    category: app\n", "    category: apx\n") + second
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "apx"), "unknown category 'apx' (did you mean 'app'?)"),
+        (
+            *at(text, "authentication:", 2),
+            "duplicate key 'authentication' (first defined at line 17)",
+        ),
+        (*at(text, "apq"), "unknown category 'apq' (did you mean 'app'?)"),
+        (*at(text, "yuo"), "unknown party 'yuo' (did you mean 'you'?)"),
+        (
+            *at(text, "you:", 3),
+            "You owns no capability in this row, so it cannot have duties here",
+        ),
+    ]
+
+
+def test_a_malformed_repeated_block_is_reported_where_it_is() -> None:
+    text = edit(
+        BASE,
+        "  you:\n    name: You\n",
+        "  you:\n    name: You\n  atlassian:\n    nme: Atlassian\n",
+    )
+    text = edit(text, "    name: Custom UI\n", "    name: Custom UI\n    descripton: x\n")
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "atlassian:", 2), "duplicate key 'atlassian' (first defined at line 4)"),
+        (*at(text, "atlassian:", 2), "missing required key 'name'"),
+        (*at(text, "nme"), "unknown key 'nme' (did you mean 'name'?)"),
+        (*at(text, "descripton"), "unknown key 'descripton' (did you mean 'description'?)"),
+    ]
+
+
+def test_a_row_with_a_problem_of_shape_still_has_its_other_problems_reported() -> None:
+    text = edit(BASE, "    name: Authentication\n", "    name: Authentication\n    descripton: x\n")
+    text = edit(text, "web-triggers: you", "web-triggers: yuo")
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "descripton"), "unknown key 'descripton' (did you mean 'description'?)"),
+        (*at(text, "yuo"), "unknown party 'yuo' (did you mean 'you'?)"),
+        (*at(text, "you:", 2), "You owns no capability in this row, so it cannot have duties here"),
+    ]
+
+
+def test_a_repeated_row_with_a_missing_name_still_has_its_other_problems_reported() -> None:
+    second = BASE[BASE.index("  authentication:") :]
+    second = edit(second, "    name: Authentication\n", "")
+    second = edit(second, "category: app", "category: apq")
+    text = BASE + second
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (
+            *at(text, "authentication:", 2),
+            "duplicate key 'authentication' (first defined at line 17)",
+        ),
+        (*at(text, "authentication:", 2), "missing required key 'name'"),
+        (*at(text, "apq"), "unknown category 'apq' (did you mean 'app'?)"),
+    ]
+
+
+def test_a_row_whose_owners_are_malformed_is_not_judged_on_coverage() -> None:
+    owners = "      custom-ui: atlassian\n      web-triggers: you\n"
+    text = edit(BASE, owners, "      - atlassian\n")
+    text = edit(text, "category: app", "category: apq")
+    with pytest.raises(SrmDataError) as info:
+        parse_model(text.encode())
+    assert [(d.line, d.column, d.message) for d in info.value.diagnostics] == [
+        (*at(text, "apq"), "unknown category 'apq' (did you mean 'app'?)"),
+        (*at(text, "- atlassian"), "'owners' must be a mapping, got a list"),
+    ]

@@ -574,3 +574,36 @@ def test_unknown_key_gets_a_hint(old: str, new: str, typo: str, hint: str | None
         assert message == f"unknown key {typo!r} (did you mean {hint!r}?)"
     else:  # nothing close: the allowed keys are listed instead
         assert message == f"unknown key {typo!r}; allowed keys: title, url"
+
+
+# -- grammatical number: verbs agree with party names, as the data says --------------------
+
+
+def test_messages_use_the_plural_verb_for_a_party_marked_plural() -> None:
+    text = edit(BASE, "    name: You\n", "    name: You\n    plural: true\n")
+    text = edit(text, "web-triggers: you\n", "web-triggers: atlassian\n")
+    assert [m for _, _, m in errors(text)] == [
+        "You own no capability in this row, so it cannot have duties here"
+    ]
+    scoped = edit(
+        edit(BASE, "    name: You\n", "    name: You\n    plural: true\n"),
+        "        - Authenticate every web trigger call.\n",
+        "        - text: Authenticate every web trigger call.\n"
+        "          capabilities: [web-triggers, custom-ui]\n",
+    )
+    assert [m for _, _, m in errors(scoped)] == [
+        "You do not own 'Custom UI' in this row, so this duty cannot apply to it (rule 3)"
+    ]
+
+
+def test_a_party_is_singular_unless_the_data_says_otherwise() -> None:
+    text = edit(BASE, "custom-ui: atlassian\n", "custom-ui: you\n")
+    assert "Atlassian owns no capability in this row, so it cannot have duties here" in [
+        m for _, _, m in errors(text)
+    ]
+
+
+@pytest.mark.parametrize("value", ["yes", "True", "1", "plural"])
+def test_plural_is_true_or_false(value: str) -> None:
+    text = edit(BASE, "    name: You\n", f"    name: You\n    plural: {value}\n")
+    assert errors(text) == [(8, 13, "'plural' must be true or false")]

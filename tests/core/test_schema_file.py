@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from srm_handbook.core import strict_yaml
+from ..helpers import as_editors_read_it
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schema" / "srm_data.schema.json"
+FORGE = ROOT / "tests" / "fixtures" / "forge.yaml"
 MODELINE = "# yaml-language-server: $schema="
 
 
@@ -51,7 +52,7 @@ def test_schema_is_draft_2020_12_and_closed() -> None:
 @pytest.mark.parametrize(
     ("data_file", "schema_path"),
     [
-        ("srm_data.yaml", "schema/srm_data.schema.json"),
+        ("tests/fixtures/forge.yaml", "../../schema/srm_data.schema.json"),
         ("tests/fixtures/forge_seed_transcription.yaml", "../../schema/srm_data.schema.json"),
     ],
 )
@@ -62,14 +63,11 @@ def test_data_file_starts_with_the_schema_modeline(data_file: str, schema_path: 
     assert (path.parent / schema_path).resolve() == SCHEMA_FILE.resolve()
 
 
-def test_bundled_data_validates_against_the_json_schema() -> None:
+def test_forge_model_validates_against_the_json_schema() -> None:
     import jsonschema
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    parsed = strict_yaml.parse((ROOT / "srm_data.yaml").read_text(encoding="utf-8"))
-    assert parsed.problems == []
-    data = dict(parsed.data)
-    data["schema"] = 1  # the one non-text scalar: the strict reader keeps every scalar as text
+    data = as_editors_read_it(FORGE.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     assert errors == [], "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
@@ -82,9 +80,7 @@ def test_editors_flag_an_id_listed_twice_like_the_validator_does() -> None:
     validator = jsonschema.Draft202012Validator(schema)
 
     def row_with(**changes: object) -> dict[str, object]:
-        parsed = strict_yaml.parse((ROOT / "srm_data.yaml").read_text(encoding="utf-8"))
-        data = dict(parsed.data)
-        data["schema"] = 1
+        data = as_editors_read_it(FORGE.read_text(encoding="utf-8"))
         data["responsibilities"]["authentication"].update(changes)
         return data
 

@@ -1,4 +1,5 @@
-"""The Forge data: the page as published fails the rules (eight gaps); srm_data.yaml is whole.
+"""The Forge data: the page as published fails the rules (eight gaps); the frozen copy of
+the bundled model (tests/fixtures/forge.yaml) is whole.
 
 The expected matrix below is a transcription of the published Forge shared responsibility
 model page ("Last updated Feb 23, 2021"), not something computed from the data.
@@ -17,7 +18,7 @@ from ..conftest import ROOT
 from ..helpers import LINE, srm
 
 FIXTURE = Path("tests/fixtures/forge_seed_transcription.yaml")
-DATA = Path("srm_data.yaml")
+DATA = Path("tests/fixtures/forge.yaml")  # srm_data.yaml as bundled, frozen
 
 A, Y, AY = "Atlassian", "You", "Atlassian & You"
 
@@ -136,17 +137,20 @@ def test_seed_transcription_matrix_is_the_page_matrix() -> None:
     assert rows == [row for _, group in SEED_MATRIX for row in group]
 
 
-# -- the bundled, complete data ---------------------------------------------------------------
+# -- the bundled model (frozen), complete ---------------------------------------------------
 
 
-def test_bundled_data_is_valid() -> None:
+def test_forge_model_is_valid() -> None:
     result = srm("validate", DATA)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "srm_data.yaml: valid: 19 responsibilities, 57 cells, 64 duties\n"
+    assert (
+        result.stdout
+        == "tests/fixtures/forge.yaml: valid: 19 responsibilities, 57 cells, 64 duties\n"
+    )
     assert result.stderr == ""
 
 
-def test_bundled_data_has_19_rows_and_57_cells() -> None:
+def test_forge_model_has_19_rows_and_57_cells() -> None:
     srm_model = load_model(ROOT / DATA)
     assert len(srm_model.responsibilities) == 19
     assert sum(len(r.owners) for r in srm_model.responsibilities) == 57
@@ -158,7 +162,7 @@ def test_bundled_data_has_19_rows_and_57_cells() -> None:
     assert [p.name for p in srm_model.parties] == ["Atlassian", "You"]
 
 
-def test_bundled_matrix_is_the_page_matrix() -> None:
+def test_forge_matrix_is_the_page_matrix() -> None:
     srm_model = load_model(ROOT / DATA)
     matrix = [
         (
@@ -179,7 +183,7 @@ def test_bundled_matrix_is_the_page_matrix() -> None:
     assert matrix == SEED_MATRIX
 
 
-def test_bundled_data_fills_every_gap_of_the_page() -> None:
+def test_forge_model_fills_every_gap_of_the_page() -> None:
     srm_model = load_model(ROOT / DATA)
     for rid, party in SEED_GAPS:
         row = srm_model.responsibility[rid]

@@ -18,7 +18,7 @@ from cmarkgfm.cmark import Options
 
 from srm_handbook.core.load import parse_model
 from srm_handbook.core.model import Srm
-from srm_handbook.history.model_diff import diff, md_escape, to_markdown
+from srm_handbook.history.model_diff import diff, md_escape, one_line, to_markdown, to_text
 
 from ..helpers import srm
 
@@ -335,7 +335,8 @@ def test_cli_markdown_output(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("### SRM changes: ")
     assert "#### Ownership changes" in result.stdout
-    assert "<script>" not in result.stdout
+    assert "\\<script>" in result.stdout  # escaped: shown as text once rendered
+    assert "<script" not in _render_github(result.stdout)
 
 
 # --- --git ---------------------------------------------------------------------------------
@@ -453,3 +454,85 @@ def test_diff_is_listed_in_srm_help() -> None:
     result = srm("--help")
     assert re.search(r"^\s+diff\s+show what changed", result.stdout, re.M)
     assert "--fail-on" in srm("diff", "--help").stdout
+
+
+def _everyday_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Edits a team makes every day, in texts with the punctuation of ordinary prose and
+    a little Markdown of the kind duty texts hold."""
+    old = base_model()
+    new = copy.deepcopy(old)
+    new["parties"]["partner"] = {"name": "Partner (EU)"}
+    new["capabilities"]["api"] = {"name": "Public API v2.1"}
+    for row in new["responsibilities"].values():
+        row["owners"]["api"] = "platform"
+    authn = new["responsibilities"]["authn"]
+    authn["name"] = "Authentication: tokens, keys & sessions"
+    authn["owners"]["triggers"] = ["platform", "you"]
+    authn["duties"]["platform"] = [
+        "Authenticate every UI request before it reaches the app; limit by performance, security.",
+    ]
+    authn["duties"]["you"] = [
+        "Rotate `client_secret` every 90 days (see the *Secrets* guide), e.g. with "
+        "my_rotate_tool -- never by hand! Cost: 5 $ per 100 calls, 50% off.",
+        "- Tell us within 24 h. # Not a heading",
+    ]
+    new["responsibilities"]["logging"]["duties"]["platform"] = [
+        "Keep audit logs for a year; report gaps to security@example.com."
+    ]
+    new["responsibilities"]["logging"]["description"] = "Who keeps which logs: 1. audit, 2. app."
+    new["responsibilities"]["incident-response"] = {
+        "name": "Incident response #1",
+        "category": "app",
+        "owners": {"ui": "platform", "triggers": "you", "api": "partner"},
+        "duties": {
+            "platform": ["Page the on-call engineer."],
+            "you": ["Tell us within 24 h."],
+            "partner": ["Call us."],
+        },
+    }
+    return old, new
+
+
+def _texts_of(d: Any) -> list[str]:
+    """Every text from the data that the diff shows."""
+    texts = [
+        x.name for group in (d.parties_added, d.capabilities_added, d.rows_added) for x in group
+    ]
+    for c in d.cells:
+        texts += [c.responsibility_name, c.capability_name, c.before_label, c.after_label]
+    for x in d.duties:
+        texts += [x.responsibility_name, x.party_name, x.before or "", x.after or ""]
+    texts += [v for f in d.fields for v in (f.before, f.after) if v is not None]
+    return [t for t in texts if t]
+
+
+def test_rendered_markdown_reads_like_the_text_output() -> None:
+    """The Markdown output, rendered as GitHub renders it, shows each text from the data
+    exactly as the text output does, and its raw form escapes only what Markdown would
+    read as markup (a CI log shows it raw)."""
+    old, new = _everyday_pair()
+    d = diff(parse(old), parse(new))
+    text_output = to_text(d, "old.yaml", "new.yaml")
+    markdown = to_markdown(d, "old.yaml", "new.yaml")
+    rendered = _render_github(markdown)
+    # the one intended difference: a zero-width space after @, so no one is @mentioned
+    rendered_text = _text(rendered).replace("@\u200b", "@")
+    texts = _texts_of(d)
+    assert len(texts) > 15
+    for value in texts:
+        shown = one_line(value)
+        assert shown in text_output, shown
+        assert shown in rendered_text, (shown, rendered_text)
+    # Nothing from the data became markup: the only tags are the output's own.
+    tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
+    own = {"h3", "h4", "p", "strong", "em", "del", "code", "ul", "li"}
+    assert tags <= own | {"table", "thead", "tbody", "tr", "th", "td"}
+    assert set(re.findall(r"<em>(.*?)</em>", rendered)) <= {"(none)"}
+    ids = {"authn", "logging", "incident-response", "partner", "api"}
+    assert set(re.findall(r"<code>(.*?)</code>", rendered)) <= ids
+    assert "limit by performance, security." in markdown  # no backslash in plain prose
+    assert "Authentication: tokens, keys & sessions" in markdown
+    assert "my_rotate_tool -- never by hand! Cost: 5 \\$ per 100 calls, 50% off." in markdown
+    assert "\\`client_secret\\`" in markdown and "\\*Secrets\\*" in markdown
+    assert "security@\u200bexample.com" in markdown  # no @mention, no mail link
+    assert "\\- Tell us within 24 h. # Not a heading" in markdown  # not a nested list

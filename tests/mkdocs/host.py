@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from ..conftest import DATA, FIXTURES, BuildResult
+from ..conftest import FIXTURES, BuildResult
+from ..conftest import FORGE as FORGE_DATA
 from ..site_html import read_page, resolve
 
 
@@ -28,7 +29,7 @@ class Model:
     """A title for the copy (so two copies of one model differ), or the file's own."""
 
 
-FORGE = Model(DATA, "security/forge/")
+FORGE = Model(FORGE_DATA, "security/forge/")
 CLOUD = Model(FIXTURES / "cloud_four_parties.yaml", "security/cloud/")
 
 

@@ -33,7 +33,7 @@ from srm_handbook.site import exports as export
 from srm_handbook.site.check import check_site
 from srm_handbook.site.paths import SitePaths
 
-from ..conftest import DATA, make_project
+from ..conftest import FORGE, make_project
 from ..helpers import srm
 
 SRM = [sys.executable, "-m", "srm_handbook.cli"]
@@ -53,7 +53,7 @@ def snapshot(directory: Path) -> dict[str, str]:
     }
 
 
-def retitled(title: str, source: Path = DATA) -> str:
+def retitled(title: str, source: Path = FORGE) -> str:
     text = source.read_text(encoding="utf-8")
     first = next(line for line in text.splitlines() if line.startswith("title:"))
     return text.replace(first, f"title: {title}", 1)
@@ -177,7 +177,7 @@ def test_a_renamed_row_never_changes_the_live_release(published: Published) -> N
     old_page = (published.dest / "responsibilities" / "authentication" / "index.html").read_text(
         "utf-8"
     )
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data = yaml.safe_load(FORGE.read_text(encoding="utf-8"))
     rows = data["responsibilities"]
     row = rows.pop("authentication")
     row["aliases"] = ["authentication"]

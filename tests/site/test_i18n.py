@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 
 from srm_handbook.site import i18n
 
+from ..conftest import FORGE as FORGE_DATA
 from ..conftest import ROOT
 from ..mkdocs.host import FORGE, host_handbook, mkdocs_build
 
@@ -140,7 +141,7 @@ def test_srm_render_writes_the_pages_in_the_language_asked(tmp_path: Path) -> No
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "srm_handbook.cli", "render", "--out", str(out), "--language",
-         "ja", str(ROOT / "srm_data.yaml")],
+         "ja", str(FORGE_DATA)],
         capture_output=True,
         text=True,
         check=False,

@@ -11,7 +11,7 @@ import yaml
 
 from srm_handbook.site.content import RenderProgress
 
-from ..conftest import DATA, FIXTURES, BuildResult, build_site, make_project, run_build
+from ..conftest import FIXTURES, FORGE, BuildResult, build_site, make_project, run_build
 from ..helpers import srm
 from ..site_html import broken_links
 
@@ -124,7 +124,7 @@ def test_handwritten_page_is_kept_beside_generated_ones(bundled_site: BuildResul
 
 def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: Path) -> None:
     out = tmp_path / "docs"
-    proc = srm("render", "--out", out, DATA)
+    proc = srm("render", "--out", out, FORGE)
     assert proc.returncode == 0, proc.stderr
     snippet = yaml.safe_load((out / "srm-nav.yml").read_text("utf-8"))
     config = {"site_name": "Plain", "theme": {"name": "mkdocs"}, **snippet}
