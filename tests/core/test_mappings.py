@@ -17,7 +17,11 @@ from ..conftest import FIXTURES, ROOT
 from ..helpers import BASE, edit, srm
 from .test_rules import at
 
-SHARED_CATALOGS = Path("/work/shared/catalogs")
+# The facts the built-in catalogs come from, beside the repository (../shared/catalogs/).
+SHARED_CATALOGS = next(
+    (p for p in (ROOT.parent / "shared" / "catalogs", Path("/work/shared/catalogs")) if p.is_dir()),
+    ROOT.parent / "shared" / "catalogs",
+)
 MAPPED = FIXTURES / "mapped" / "srm_data.yaml"
 
 # BASE with roles and three frameworks; the row maps controls of two of them.
@@ -69,6 +73,7 @@ def test_mapped_base_loads_with_roles_frameworks_and_controls() -> None:
     assert model.responsibilities[0].controls == {"nist": ("IA-2", "IA-2(1)"), "pci": ("8.3.1",)}
 
 
+@pytest.mark.skipif(not SHARED_CATALOGS.is_dir(), reason="no ../shared/catalogs here")
 def test_packaged_catalogs_equal_the_shared_facts() -> None:
     for name in catalog.BUILTIN:
         shipped = json.loads(catalog.builtin_json(name))
