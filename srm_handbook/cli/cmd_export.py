@@ -16,9 +16,13 @@ from srm_handbook.cli.common import (
 )
 from srm_handbook.core.load import load_model
 from srm_handbook.core.model import Srm
-from srm_handbook.site import crm, exports
+from srm_handbook.site import crm, exports, oscal
 
-FORMATS: dict[str, Callable[[Srm], str]] = {"json": exports.to_json, "csv": exports.to_csv}
+FORMATS: dict[str, Callable[[Srm], str]] = {
+    "json": exports.to_json,
+    "csv": exports.to_csv,
+    "oscal": oscal.to_oscal_json,
+}
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -53,14 +57,16 @@ def crm_csv(srm: Srm, framework: str | None) -> str:
 def register(sub: SubParsers, fmt: Formatter) -> None:
     p = sub.add_parser(
         "export",
-        help="write the model as JSON, the matrix as CSV, or a framework's CRM",
-        description="Write the validated model as srm.json (the whole model) or srm.csv "
-        "(the matrix), exactly as the built site publishes them, or the customer "
+        help="write the model as JSON or OSCAL, the matrix as CSV, or a framework's CRM",
+        description="Write the validated model as srm.json (the whole model), srm.csv "
+        "(the matrix) or srm.oscal.json (an OSCAL 1.1.3 component definition), exactly as "
+        "the built site publishes them, or the customer "
         "responsibility matrix of one framework as CSV in FedRAMP's three columns "
         "(crm-csv; needs party roles).",
         epilog="Examples:\n  srm export --format json > srm.json\n"
         "  srm export --format csv srm_data.yaml -o srm.csv\n"
-        "  srm export --format crm-csv --framework nist -o crm-nist.csv",
+        "  srm export --format crm-csv --framework nist -o crm-nist.csv\n"
+        "  srm export --format oscal -o srm.oscal.json",
         formatter_class=fmt,
     )
     p.add_argument("--format", choices=[*FORMATS, "crm-csv"], default="json", help="default: json")

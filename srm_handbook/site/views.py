@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
-from srm_handbook.site import crm
+from srm_handbook.site import crm, oscal
 from srm_handbook.site import exports as export
 from srm_handbook.site.framework_pages import FrameworkPieces, catalog_label
 from srm_handbook.site.markdown_text import plain_text
@@ -375,6 +375,8 @@ def exports(srm: Srm) -> dict[str, str]:
     framework mappings adds ``srm.oscal.json`` and, with roles, each framework's customer
     responsibility matrix (``srm-crm-<id>.csv``)."""
     files = {"srm.json": export.to_json(srm), "srm.csv": export.to_csv(srm)}
+    if srm.frameworks:
+        files["srm.oscal.json"] = oscal.to_oscal_json(srm)
     if srm.frameworks and srm.has_roles:
         for f in srm.frameworks:
             files[SitePaths.crm_csv(f.id)] = crm.to_csv(srm, f.id)
