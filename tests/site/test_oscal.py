@@ -122,7 +122,7 @@ def test_ownership_and_inheritance_agree_with_the_rule() -> None:
                 owners, value = table[control, cap]
                 assert _props(req, "owner") == (list(owners) or ["n/a"])
                 assert _props(req, "inheritance") == [value]
-                expected_roles = {}
+                expected_roles: dict[str, list[str]] = {}
                 for p in owners:
                     expected_roles.setdefault(roles[p], []).append(party_uuid[p])
                 got = {r["role-id"]: r["party-uuids"] for r in req.get("responsible-roles", [])}
