@@ -242,3 +242,37 @@ def test_model_without_frameworks_builds_with_an_empty_index(tmp_path: Path) -> 
     assert "srm-control" not in site.page("matrix/")
     first = srm_json(site)["responsibilities"][0]["id"]
     assert 'id="controls"' not in site.page(f"responsibilities/{first}/")
+
+
+# --- The bundled Forge model's own mapping ----------------------------------------------
+
+
+@pytest.mark.parametrize("framework", ["soc2", "iso27001", "nist"])
+def test_bundled_framework_pages_agree_with_the_rule(
+    bundled_site: BuildResult, framework: str
+) -> None:
+    page = check_framework_page(bundled_site, framework)
+    assert page.rows
+
+
+def test_bundled_mapping_is_complete_and_stated_as_the_handbooks_own(
+    bundled_site: BuildResult,
+) -> None:
+    data = srm_json(bundled_site)
+    assert [(p["id"], p["role"]) for p in data["parties"]] == [
+        ("atlassian", "provider"),
+        ("you", "customer"),
+    ]
+    assert [f["catalog"] for f in data["frameworks"]] == [
+        "soc2-2017",
+        "iso-27001-2022",
+        "nist-800-53-r5",
+    ]
+    for row in data["responsibilities"]:  # every row maps controls of every framework
+        assert set(row["controls"]) == {"soc2", "iso27001", "nist"}, row["id"]
+    home = bundled_site.page("")
+    assert "this handbook's own reading" in home.replace("’", "'")
+    assert "They are not Atlassian's" in home.replace("’", "'")
+    soc2 = bundled_site.page("frameworks/soc2/")
+    mapped = len(read_controls(soc2).rows)
+    assert f"{mapped} of 61 criteria mapped" in soc2
