@@ -85,7 +85,7 @@ def _stages_inner(raw: bytes) -> dict[str, float]:
     times["rules"], findings = _timed(lambda: list(rules.check(doc, doc.responsibilities)))
     if findings:
         raise RuntimeError(f"the benchmark only times valid files: {findings[:3]}")
-    times["normalise"], _ = _timed(lambda: load._normalise(doc, "bench"))
+    times["normalise"], _ = _timed(lambda: load._normalise(doc, "bench", {}))
     return times
 
 
@@ -94,7 +94,7 @@ def bench(path: Path, runs: int) -> dict[str, Any]:
     srm = load.load_model(path)  # warm-up, and proof that the file is valid
     totals = [_timed(lambda: load.load_model(path))[0] for _ in range(runs)]
     # The same work without the loader's garbage-collector pause, for comparison.
-    gc_on = [_timed(lambda: load._parse_model(raw, "bench"))[0] for _ in range(runs)]
+    gc_on = [_timed(lambda: load._parse_model(raw, "bench", None))[0] for _ in range(runs)]
     stage_runs = [_stages(raw) for _ in range(runs)]
     return {
         "size": len(raw),

@@ -7,6 +7,7 @@ was at a git revision with the working copy. Both versions must validate.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -17,7 +18,7 @@ from srm_handbook.history import model_diff as srm_diff
 from srm_handbook.history.git_history import GitError, read_at
 
 FORMATS = {"text": srm_diff.to_text, "json": srm_diff.to_json, "markdown": srm_diff.to_markdown}
-FAIL_ON = ("owners", "any")
+FAIL_ON = ("owners", "controls", "inheritance", "any")
 
 
 def _git_version(path: str, rev: str) -> tuple[Srm | None, str]:
@@ -31,7 +32,7 @@ def _git_version(path: str, rev: str) -> tuple[Srm | None, str]:
             f"srm diff: {path} did not exist at {rev}; everything counts as added", file=sys.stderr
         )
         return None, label
-    return parse_model(raw, label), label
+    return parse_model(raw, label, os.path.dirname(path)), label
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -57,6 +58,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.fail_on == "controls" and changes.controls_changed:
+        print(
+            f"srm diff: control mappings changed: {srm_diff.summary(changes)} (--fail-on controls)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.fail_on == "inheritance" and changes.inheritance:
+        n = len(changes.inheritance)
+        print(
+            f"srm diff: the inheritance of {n} control{'s' if n != 1 else ''} and capability "
+            f"pair{'s' if n != 1 else ''} changed (--fail-on inheritance)",
+            file=sys.stderr,
+        )
+        return 1
     if args.fail_on == "any" and not changes.empty:
         print(
             f"srm diff: the model changed: {srm_diff.summary(changes)} (--fail-on any)",
@@ -72,11 +87,15 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         help="show what changed between two versions of the data",
         description="Compare two versions of the data: every ownership cell that changed "
         "(owners before and after), duties added, removed, reworded or re-scoped, "
+        "control mappings and the inheritance derived from them, "
         "responsibilities added, removed or renamed (a rename keeps the old id under "
         "aliases), parties, capabilities and categories added or removed, and other "
         "edits. Both versions must be valid.\n\n"
         "--fail-on owners exits 1 when the owners of any cell of a responsibility on both "
         "sides changed (including the cells of capabilities added or removed); "
+        "--fail-on controls when a row maps other controls or a framework is added or "
+        "removed; --fail-on inheritance when the derived inheritance of a mapped control "
+        "for a capability changed (Inherited, Shared, Customer, n/a); "
         "--fail-on any exits 1 on any change.\n"
         "Exit 0 otherwise, 1 invalid data (or --fail-on), 2 usage, I/O or git error.",
         epilog="Examples:\n  srm diff old.yaml srm_data.yaml\n"
@@ -100,6 +119,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        help="exit 1 when cell owners changed (owners) or anything changed (any)",
+        help="exit 1 when cell owners changed (owners), control mappings changed "
+        "(controls), a control's inheritance changed (inheritance) or anything changed (any)",
     )
     p.set_defaults(handler=cmd_diff)

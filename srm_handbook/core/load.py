@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from srm_handbook.core import catalog as cat
 from srm_handbook.core import model as m
 from srm_handbook.core import rules, schema, strict_yaml
 from srm_handbook.core.diagnostics import Diagnostic, SrmDataError, SrmInputError
@@ -26,6 +27,7 @@ _MODELS: dict[str, type[Any]] = {
     "party": schema.Party,
     "capability": schema.Capability,
     "category": schema.Category,
+    "framework": schema.Framework,
     "responsibility": schema.Responsibility,
     "duty": schema.Duty,
     "reference": schema.Reference,
@@ -38,6 +40,7 @@ _SECTION_KIND = {
     "parties": "party",
     "capabilities": "capability",
     "categories": "category",
+    "frameworks": "framework",
     "responsibilities": "responsibility",
 }
 
@@ -164,11 +167,23 @@ def _locate(
     return Diagnostic(source, line, col, message)
 
 
-def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
+def _normalise(doc: schema.SrmDocument, source: str, catalogs: dict[str, cat.Catalog]) -> m.Srm:
     parties = tuple(
-        m.Party(pid, p.name, p.possessive or f"{p.name}'s", p.description, bool(p.plural))
+        m.Party(
+            pid,
+            p.name,
+            p.possessive or f"{p.name}'s",
+            p.description,
+            plural=bool(p.plural),
+            role=p.role,
+        )
         for pid, p in doc.parties.items()
     )
+    frameworks = tuple(
+        m.Framework(fid, f.name, f.catalog, catalogs.get(fid))
+        for fid, f in (doc.frameworks or {}).items()
+    )
+    framework_order = [f.id for f in frameworks]
     # Indexes instead of scans: this runs for every cell and every duty of the file.
     party_index = {pid: i for i, pid in enumerate(doc.parties)}
     cap_index = {cid: i for i, cid in enumerate(doc.capabilities)}
@@ -199,6 +214,11 @@ def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
                 duties=tuple(duties),
                 references=tuple(m.Reference(r.title, r.url) for r in row.references or ()),
                 reviewed=row.reviewed,
+                controls={
+                    fid: tuple(row.controls[fid]) for fid in framework_order if fid in row.controls
+                }
+                if row.controls
+                else {},
             )
         )
     return m.Srm(
@@ -217,6 +237,7 @@ def _normalise(doc: schema.SrmDocument, source: str) -> m.Srm:
         ),
         responsibilities=tuple(responsibilities),
         source_path=source,
+        frameworks=frameworks,
     )
 
 
@@ -247,21 +268,78 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_model(raw: bytes, source: str = "srm_data.yaml") -> m.Srm:
-    """Validate the bytes of a data file; ``source`` is the path shown in errors."""
-    return parse_model_located(raw, source)[0]
+def parse_model(
+    raw: bytes, source: str = "srm_data.yaml", base_dir: str | os.PathLike[str] | None = None
+) -> m.Srm:
+    """Validate the bytes of a data file; ``source`` is the path shown in errors, and
+    catalog files are read relative to ``base_dir`` (default: the directory of
+    ``source``)."""
+    return parse_model_located(raw, source, base_dir)[0]
 
 
 def parse_model_located(
-    raw: bytes, source: str = "srm_data.yaml"
+    raw: bytes, source: str = "srm_data.yaml", base_dir: str | os.PathLike[str] | None = None
 ) -> tuple[m.Srm, strict_yaml.Positions]:
     """:func:`parse_model`, with where each key and value of the file is (for messages
     about a valid model, such as overdue reviews)."""
     with _gc_paused():
-        return _parse_model(raw, source)
+        return _parse_model(raw, source, base_dir)
 
 
-def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]:
+def _catalogs(
+    frameworks: dict[str, schema.Framework],
+    source: str,
+    base_dir: str | os.PathLike[str] | None,
+) -> tuple[dict[str, cat.Catalog], list[tuple[strict_yaml.Path, str, bool]], list[Diagnostic]]:
+    """Each framework's catalog (rule 6): the ones that could be read, the problems with
+    the ``catalog`` values (located in the data file) and those inside catalog files."""
+    found: dict[str, cat.Catalog] = {}
+    findings: list[tuple[strict_yaml.Path, str, bool]] = []
+    inside: list[Diagnostic] = []
+    base = os.fspath(base_dir) if base_dir is not None else os.path.dirname(source)
+    shown_base = os.path.dirname(source)
+    read: dict[str, cat.Catalog | None] = {}
+    for fid, framework in frameworks.items():
+        name = framework.catalog
+        if name is None:
+            continue
+        if name in cat.BUILTIN:
+            found[fid] = cat.builtin(name)
+            continue
+        where: strict_yaml.Path = ("frameworks", fid, "catalog")
+        path = os.path.join(base, name)
+        if not os.path.isfile(path):
+            if "/" not in name and not os.path.splitext(name)[1]:
+                hint = rules.did_you_mean(name, cat.BUILTIN)
+                findings.append(
+                    (
+                        where,
+                        f"unknown catalog {name!r}{hint}: use a built-in catalog "
+                        f"({', '.join(cat.BUILTIN)}) or the path of a catalog file (rule 6)",
+                        False,
+                    )
+                )
+            else:
+                reason = "it is not a file" if os.path.exists(path) else "no such file"
+                findings.append(
+                    (where, f"cannot read the catalog file {name!r}: {reason} (rule 6)", False)
+                )
+            continue
+        if name not in read:
+            try:
+                read[name] = cat.read_catalog_file(path, os.path.join(shown_base, name), name)
+            except SrmDataError as exc:
+                read[name] = None
+                inside.extend(exc.diagnostics)
+        catalog = read[name]
+        if catalog is not None:
+            found[fid] = catalog
+    return found, findings, inside
+
+
+def _parse_model(
+    raw: bytes, source: str, base_dir: str | os.PathLike[str] | None
+) -> tuple[m.Srm, strict_yaml.Positions]:
     if len(raw) > strict_yaml.MAX_FILE_BYTES:
         raise _too_big(source, len(raw))
     text, problems = strict_yaml.decode(raw)
@@ -340,11 +418,18 @@ def _parse_model(raw: bytes, source: str) -> tuple[m.Srm, strict_yaml.Positions]
         report(_check_others(partial, others, all_ids))
         raise SrmDataError(diagnostics)
     doc = header.model_copy(update={"responsibilities": rows})
+    catalogs, catalog_findings, inside = _catalogs(doc.frameworks or {}, source, base_dir)
+    report(catalog_findings)
+    diagnostics.extend(inside)
+    unchecked = {
+        fid for fid, f in (doc.frameworks or {}).items() if f.catalog and fid not in catalogs
+    }
     report(list(rules.check(doc, all_ids=header.responsibilities)))
     report(_check_others(doc, others, header.responsibilities))
+    report(list(rules.check_mappings(doc, catalogs, unchecked)))
     if diagnostics:
         raise SrmDataError(diagnostics)
-    return _normalise(doc, source), positions
+    return _normalise(doc, source, catalogs), positions
 
 
 def load_header(path: str | os.PathLike[str], display: str | None = None) -> schema.DocumentHeader:
@@ -450,7 +535,7 @@ _ID = re.compile(schema.ID_PATTERN)
 def load_model(path: str | os.PathLike[str], display: str | None = None) -> m.Srm:
     """Read and validate a data file. Raises :class:`SrmDataError` (also for I/O errors)."""
     shown = display or os.fspath(path)
-    return parse_model(read_data(path, shown), shown)
+    return parse_model(read_data(path, shown), shown, os.path.dirname(os.fspath(path)))
 
 
 def load_model_located(
@@ -458,7 +543,7 @@ def load_model_located(
 ) -> tuple[m.Srm, strict_yaml.Positions]:
     """:func:`load_model`, with the positions of :func:`parse_model_located`."""
     shown = display or os.fspath(path)
-    return parse_model_located(read_data(path, shown), shown)
+    return parse_model_located(read_data(path, shown), shown, os.path.dirname(os.fspath(path)))
 
 
 def read_data(path: str | os.PathLike[str], shown: str) -> bytes:

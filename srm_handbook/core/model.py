@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from srm_handbook.core.catalog import Catalog
+
 
 @dataclass(frozen=True)
 class Party:
@@ -19,6 +21,8 @@ class Party:
     description: str | None
     plural: bool = False
     """The name takes a plural verb ("You own"); from the data, never guessed."""
+    role: str | None = None
+    """``provider``, ``customer``, or None when the model gives parties no roles."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,15 @@ class Category:
     id: str
     name: str
     description: str | None
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    catalog_name: str | None
+    """The ``catalog`` as written: a built-in name or a file path (None: no catalog)."""
+    catalog: Catalog | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class Responsibility:
     duties: tuple[Duty, ...]
     references: tuple[Reference, ...]
     reviewed: dt.date | None = None
+    controls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Framework id -> the control ids this row addresses (frameworks in model order)."""
 
     def duties_of(self, party: str) -> tuple[Duty, ...]:
         return tuple(d for d in self.duties if d.party == party)
@@ -85,6 +100,16 @@ class Srm:
     categories: tuple[Category, ...]
     responsibilities: tuple[Responsibility, ...]
     source_path: str = field(default="srm_data.yaml", compare=False)
+    frameworks: tuple[Framework, ...] = ()
+
+    @cached_property
+    def framework(self) -> dict[str, Framework]:
+        return {f.id: f for f in self.frameworks}
+
+    @property
+    def has_roles(self) -> bool:
+        """Whether parties have roles (then mapped controls show their inheritance)."""
+        return any(p.role for p in self.parties)
 
     @cached_property
     def party(self) -> dict[str, Party]:

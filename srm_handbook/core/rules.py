@@ -8,8 +8,9 @@ checked by the pydantic models in :mod:`srm_handbook.schema`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
+from srm_handbook.core.catalog import Catalog
 from srm_handbook.core.schema import Responsibility, SrmDocument
 from srm_handbook.core.strict_yaml import Path
 
@@ -140,3 +141,76 @@ def _coverage_message(doc: SrmDocument, row: Responsibility, party: str, caps: l
         f"{row.name!r} is owned by {p.name} for {names}, but no duty of {p.name} applies "
         f"to {'it' if len(caps) == 1 else 'them'}: add one under duties.{party} (rule 4)"
     )
+
+
+def check_mappings(
+    doc: SrmDocument, catalogs: Mapping[str, Catalog], unchecked: Iterable[str] = ()
+) -> Iterator[Finding]:
+    """Rules 6 and 7 (framework mappings) and roles. ``catalogs`` has the catalog of each
+    framework that has a readable one; the ids of the ``unchecked`` frameworks (whose
+    catalog could not be read, already reported) are not checked."""
+    frameworks = doc.frameworks or {}
+    skip = set(unchecked)
+    for rid, row in doc.responsibilities.items():
+        for fid, ids in (row.controls or {}).items():
+            where: Path = ("responsibilities", rid, "controls", fid)
+            if fid not in frameworks:
+                if frameworks:
+                    message = _unknown("framework", fid, frameworks)
+                else:
+                    message = f"unknown framework {fid!r}: declare it under 'frameworks'"
+                yield where, f"{message} (rule 6)", True
+                continue
+            if not ids:
+                yield (
+                    where,
+                    f"empty list of controls for {fid!r}: list them or remove the key (rule 7)",
+                    False,
+                )
+            first: dict[str, int] = {}
+            for i, control in enumerate(ids):
+                if control in first:
+                    yield (
+                        (*where, i),
+                        f"control {control!r} is listed twice (first as entry {first[control] + 1})"
+                        " (rule 7)",
+                        False,
+                    )
+                first.setdefault(control, i)
+            catalog = catalogs.get(fid)
+            if catalog is None or fid in skip:
+                continue
+            for i, control in enumerate(ids):
+                problem = control_problem(catalog, control) if first[control] == i else None
+                if problem:
+                    yield (*where, i), problem, False
+    # Roles: when any party has one, every party that owns anything has one.
+    if any(p.role for p in doc.parties.values()):
+        owning: set[str] = set()
+        for row in doc.responsibilities.values():
+            for cell in row.owners.values():
+                owning.update(cell)
+        with_role = ", ".join(p.name for p in doc.parties.values() if p.role)
+        for pid, party in doc.parties.items():
+            if party.role is None and pid in owning:
+                yield (
+                    ("parties", pid),
+                    f"{party.name} owns responsibilities but has no role, while other parties "
+                    f"have one ({with_role}): give every owning party a role, provider or "
+                    "customer",
+                    True,
+                )
+
+
+def control_problem(catalog: Catalog, control: str) -> str | None:
+    """Why ``control`` is not a usable id of ``catalog`` (rule 6), or None."""
+    found = catalog.get(control)
+    if found is None:
+        guess = catalog.suggest(control)
+        hint = f" (did you mean {guess!r}?)" if guess else ""
+        return f"control {control!r} is not in the catalog {catalog.name!r}{hint} (rule 6)"
+    if found.withdrawn:
+        into = ", ".join(found.withdrawn_into)
+        where = f": it was moved to or incorporated into {into}" if into else ""
+        return f"control {control!r} is withdrawn from {catalog.title}{where} (rule 6)"
+    return None

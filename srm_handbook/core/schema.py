@@ -163,8 +163,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+ROLES = ("provider", "customer")
+
+
 class Party(_Strict):
     name: Name = Field(description="Display name, e.g. `Atlassian` or `You`.")
+    role: Literal["provider", "customer"] | None = Field(
+        default=None,
+        description="`provider` or `customer`: what the inheritance of mapped controls is "
+        "derived from. When one party has a role, every party that owns anything has one.",
+    )
     possessive: Name | None = Field(
         default=None, description='Possessive form for headings; default is name + "\'s".'
     )
@@ -204,6 +212,37 @@ class Capability(_Strict):
 class Category(_Strict):
     name: Name
     description: Text | None = Field(default=None, description="Markdown.")
+
+
+class Framework(_Strict):
+    name: Name = Field(description="Display name, e.g. `NIST SP 800-53 rev. 5`.")
+    catalog: (
+        Annotated[
+            str,
+            StringConstraints(min_length=1, max_length=1000),
+            AfterValidator(_not_blank),
+            AfterValidator(_no_controls),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="A built-in catalog (`nist-800-53-r5`, `iso-27001-2022`, `soc2-2017`, "
+        "`csa-ccm-4.0`) or a catalog file of your own, relative to the data file; control "
+        "ids are checked against it. Without one, any id is accepted as written.",
+    )
+
+
+ControlId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(_not_blank),
+    AfterValidator(_no_controls),
+]
+ControlList = Annotated[
+    list[ControlId],
+    Field(max_length=2000, json_schema_extra={"minItems": 1, **_UNIQUE_IN_SCHEMA}),
+]  # rule 7 (not empty, no id twice) is checked by rules.check_mappings, so that one run
+# reports it with the row's other mapping problems
 
 
 class Reference(_Strict):
@@ -278,6 +317,11 @@ class Responsibility(_Strict):
         | None
     ) = Field(default=None, description="Party id -> what that party must do.")
     references: Annotated[list[Reference], Field(min_length=1)] | None = None
+    controls: Annotated[dict[Id, ControlList], Field(min_length=1)] | None = Field(
+        default=None,
+        description="Framework id -> the control ids this row addresses, as the framework "
+        "writes them (e.g. `IA-2(1)`, `A.5.15`, `CC6.1`).",
+    )
     reviewed: IsoDate | None = Field(
         default=None, description="When this row was last reviewed (YYYY-MM-DD)."
     )
@@ -303,6 +347,9 @@ class SrmDocument(_Strict):
     parties: Annotated[dict[Id, Party], Field(min_length=1, max_length=MAX_PARTIES)]
     capabilities: Annotated[dict[Id, Capability], Field(min_length=1, max_length=MAX_COLUMNS)]
     categories: Annotated[dict[Id, Category], Field(min_length=1)]
+    frameworks: Annotated[dict[Id, Framework], Field(min_length=1, max_length=50)] | None = Field(
+        default=None, description="Compliance frameworks the rows map controls of (optional)."
+    )
     responsibilities: Annotated[dict[Id, Responsibility], Field(min_length=1, max_length=MAX_ROWS)]
 
     @field_validator("schema_", mode="before")

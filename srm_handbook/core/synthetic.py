@@ -144,8 +144,14 @@ def generate(
     parties: int = 3,
     seed: int = 0,
     categories: int | None = None,
+    controls_per_row: int = 0,
 ) -> str:
-    """Synthetic, valid ``srm_data.yaml`` text; see the module docstring for the shape."""
+    """Synthetic, valid ``srm_data.yaml`` text; see the module docstring for the shape.
+
+    With ``controls_per_row``, the parties get roles (the first provider, the others
+    customers) and every row maps that many controls of NIST SP 800-53 rev. 5 (the
+    built-in catalog, withdrawn controls left out), dealt in catalog order so that the
+    mappings cover the catalog evenly; the rest of the text is the same as without."""
     _check("rows", rows, 1, MAX_ROWS)
     _check("capabilities", capabilities, 1, MAX_COLUMNS)
     _check("parties", parties, 1, MAX_PARTIES)
@@ -153,13 +159,15 @@ def generate(
     _check("categories", n_categories, 1, None)
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
 
+    _check("controls_per_row", controls_per_row, 0, 100)
     party_ids = ["provider", "you", *(f"partner-{i}" for i in range(3, parties + 1))][:parties]
     cap_ids = [f"cap-{i}" for i in range(1, capabilities + 1)]
     out: list[str] = [
         "# yaml-language-server: $schema=schema/srm_data.schema.json",
         f"# Synthetic data: srm_handbook.synthetic.generate(rows={rows}, "
         f"capabilities={capabilities}, parties={parties}, seed={seed}, "
-        f"categories={n_categories})",
+        f"categories={n_categories}"
+        + (f", controls_per_row={controls_per_row})" if controls_per_row else ")"),
         "schema: 1",
         f"title: Synthetic shared responsibility model ({rows} x {capabilities})",
         "intro: |",
@@ -179,6 +187,20 @@ def generate(
             out += ["    name: You", "    possessive: Your", "    description: The app developer."]
         else:
             out.append(f"    name: Partner {pid.rsplit('-', 1)[1]}")
+        if controls_per_row:
+            out.append(f"    role: {'provider' if pid == 'provider' else 'customer'}")
+    control_ids: list[str] = []
+    if controls_per_row:
+        from srm_handbook.core.catalog import builtin
+
+        control_ids = [c.id for c in builtin("nist-800-53-r5").controls if not c.withdrawn]
+        out += [
+            "",
+            "frameworks:",
+            "  nist:",
+            "    name: NIST SP 800-53 rev. 5",
+            "    catalog: nist-800-53-r5",
+        ]
     out += ["", "capabilities:"]
     for i, cid in enumerate(cap_ids, 1):
         out += [f"  {cid}:", f"    name: Capability {i}"]
@@ -196,7 +218,12 @@ def generate(
         category = r * n_categories // rows + 1
         if r == 0 or (r - 1) * n_categories // rows + 1 != category:
             out.append(f"  # Category {category}")
-        out += _row(rng, r + 1, category, party_ids, cap_ids)
+        lines = _row(rng, r + 1, category, party_ids, cap_ids)
+        if control_ids:
+            start = r * controls_per_row
+            ids = [control_ids[(start + k) % len(control_ids)] for k in range(controls_per_row)]
+            lines.insert(-1, f"    controls:\n      nist: [{', '.join(dict.fromkeys(ids))}]")
+        out += lines
     text = "\n".join(out) + "\n"
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
@@ -294,10 +321,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--categories", type=int, default=None, help="number of categories (default rows/50)"
     )
+    parser.add_argument(
+        "--controls-per-row",
+        type=int,
+        default=0,
+        help="map each row to this many NIST SP 800-53 controls, with party roles (default 0)",
+    )
     parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     args = parser.parse_args(argv)
     try:
-        text = generate(args.rows, args.capabilities, args.parties, args.seed, args.categories)
+        text = generate(
+            args.rows,
+            args.capabilities,
+            args.parties,
+            args.seed,
+            args.categories,
+            args.controls_per_row,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     if args.output is None or args.output == "-":

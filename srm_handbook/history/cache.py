@@ -32,6 +32,7 @@ log = logging.getLogger("mkdocs.srm")
 MAX_BYTES = 64 * 1024 * 1024
 """A larger cache file is not read (the history it holds is bounded by ``history_limit``)."""
 _CODE = ("core/diagnostics.py", "history/model_diff.py", "history/git_history.py",
+         "core/catalog.py", "core/crosswalk.py",
          "history/cache.py", "core/load.py", "core/model.py", "core/rules.py", "core/schema.py",
          "core/strict_yaml.py")  # fmt: skip
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML")  # their versions shape the messages

@@ -290,7 +290,7 @@ class _Versions:
             raw = _fetch(self.where, [oid]).get(oid, b"")
         self.computed = True
         try:
-            srm = parse_model(raw, self.labels.get(oid, oid[:10]))
+            srm = parse_model(raw, self.labels.get(oid, oid[:10]), self.where)
         except SrmDataError as exc:
             lines = tuple(d.format() for d in exc.diagnostics[:MAX_ERRORS_SHOWN])
             _INFO[oid] = VersionInfo(False, errors=lines, error_count=len(exc.diagnostics))

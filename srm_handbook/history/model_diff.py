@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from srm_handbook.core.crosswalk import INHERITANCE_LABEL, control_rows
 from srm_handbook.core.model import Duty, Responsibility, Srm
 from srm_handbook.site import exports as export
 
 DutyKind = Literal["added", "removed", "reworded", "rescoped"]
-FieldKind = Literal["document", "party", "capability", "category", "responsibility"]
+FieldKind = Literal["document", "party", "capability", "category", "framework", "responsibility"]
 
 SIMILARITY = 0.5
 """Word similarity (difflib ratio) above which an unmatched old and new duty of the same
@@ -83,6 +84,33 @@ class DutyChange:
 
 
 @dataclass(frozen=True)
+class ControlChange:
+    """The controls of one framework that a row (on both sides) maps, changed."""
+
+    responsibility: str
+    """The row's id on the new side."""
+    responsibility_name: str
+    framework: str
+    framework_name: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InheritanceChange:
+    """The derived inheritance of a control for a capability changed (both sides have
+    roles and the framework)."""
+
+    framework: str
+    control: str
+    capability: str
+    capability_name: str
+    before: str
+    """``yes``, ``partial``, ``no`` or ``n/a``."""
+    after: str
+
+
+@dataclass(frozen=True)
 class FieldChange:
     kind: FieldKind
     id: str
@@ -107,6 +135,10 @@ class SrmDiff:
     cells: tuple[CellChange, ...] = ()
     duties: tuple[DutyChange, ...] = ()
     fields: tuple[FieldChange, ...] = ()
+    frameworks_added: tuple[Item, ...] = ()
+    frameworks_removed: tuple[Item, ...] = ()
+    controls: tuple[ControlChange, ...] = ()
+    inheritance: tuple[InheritanceChange, ...] = ()
     capability_names: dict[str, str] = field(default_factory=dict, compare=False)
     """Names of every capability on either side (new names win), for scope labels."""
 
@@ -119,6 +151,11 @@ class SrmDiff:
         """Any ownership cell of a row present on both sides changed (including the
         cells of capabilities added or removed)."""
         return bool(self.cells)
+
+    @property
+    def controls_changed(self) -> bool:
+        """A framework was added or removed, or a row on both sides maps other controls."""
+        return bool(self.controls or self.frameworks_added or self.frameworks_removed)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -134,6 +171,10 @@ class SrmDiff:
             "cells_changed": len(self.cells),
             "duties_changed": len(self.duties),
             "fields_changed": len(self.fields),
+            "frameworks_added": len(self.frameworks_added),
+            "frameworks_removed": len(self.frameworks_removed),
+            "controls_changed": len(self.controls),
+            "inheritance_changed": len(self.inheritance),
         }
 
     def touched_rows(self) -> set[str]:
@@ -142,6 +183,7 @@ class SrmDiff:
         rows |= {c.responsibility for c in self.cells}
         rows |= {d.responsibility for d in self.duties}
         rows |= {f.id for f in self.fields if f.kind == "responsibility"}
+        rows |= {c.responsibility for c in self.controls}
         return rows
 
     def capability_label(self, caps: tuple[str, ...] | None) -> str:
@@ -283,6 +325,7 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
             capabilities_added=_items(new.capabilities, ()),
             categories_added=_items(new.categories, ()),
             rows_added=_items(new.responsibilities, ()),
+            frameworks_added=_items(new.frameworks, ()),
             capability_names={c.id: c.name for c in new.capabilities},
         )
     # Which old row each new row continues: the same id, else an alias naming an old id
@@ -306,6 +349,7 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
 
     cells: list[CellChange] = []
     duties: list[DutyChange] = []
+    controls: list[ControlChange] = []
     fields: list[FieldChange] = list(
         _field_changes(
             "document",
@@ -321,7 +365,8 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
     )
     # Parties, capabilities and categories on both sides: each field a reader sees.
     declarations: list[tuple[FieldKind, Sequence[Any], dict[str, Any], tuple[str, ...]]] = [
-        ("party", new.parties, old.party, ("name", "possessive", "description")),
+        ("party", new.parties, old.party, ("name", "possessive", "description", "role")),
+        ("framework", new.frameworks, old.framework, ("name", "catalog_name")),
         ("capability", new.capabilities, old.capability, ("name", "status", "description")),
         ("category", new.categories, old.category, ("name", "description")),
     ]
@@ -356,6 +401,7 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
                     )
                 )
         duties += _duty_changes(old, new, prev, r)
+        controls += _control_changes(old, new, prev, r)
         old_category = old.category.get(prev.category)
         new_category = new.category.get(r.category)
         aliases_before = sorted(prev.aliases)
@@ -392,8 +438,64 @@ def diff(old: Srm | None, new: Srm) -> SrmDiff:
         cells=tuple(cells),
         duties=tuple(duties),
         fields=tuple(fields),
+        frameworks_added=_items(new.frameworks, old.frameworks),
+        frameworks_removed=_items(old.frameworks, new.frameworks),
+        controls=tuple(controls),
+        inheritance=_inheritance_changes(old, new),
         capability_names=cap_names,
     )
+
+
+def _control_changes(
+    old: Srm, new: Srm, prev: Responsibility, r: Responsibility
+) -> Iterator[ControlChange]:
+    """Per framework (new order, then frameworks only the old side has), the controls
+    the row maps now and did not, and the other way round."""
+    fids = [f.id for f in new.frameworks] + [
+        f.id for f in old.frameworks if f.id not in new.framework
+    ]
+    for fid in fids:
+        before = prev.controls.get(fid, ())
+        after = r.controls.get(fid, ())
+        added = tuple(c for c in after if c not in before)
+        removed = tuple(c for c in before if c not in after)
+        if added or removed:
+            framework = new.framework.get(fid) or old.framework[fid]
+            yield ControlChange(r.id, r.name, fid, framework.name, added, removed)
+
+
+def _inheritance_changes(old: Srm, new: Srm) -> tuple[InheritanceChange, ...]:
+    """Controls mapped on both sides whose derived inheritance for a capability (on both
+    sides) changed."""
+    if not (old.has_roles and new.has_roles):
+        return ()
+    out = []
+    for f in new.frameworks:
+        if f.id not in old.framework:
+            continue
+        before = {
+            (row.control, cell.capability): cell.inheritance
+            for row in control_rows(old, f.id)
+            for cell in row.cells
+        }
+        for row in control_rows(new, f.id):
+            for cell in row.cells:
+                was = before.get((row.control, cell.capability))
+                # Controls newly mapped (or capabilities added) are control changes.
+                if was is None or cell.inheritance is None:
+                    continue
+                if was != cell.inheritance:
+                    out.append(
+                        InheritanceChange(
+                            f.id,
+                            row.control,
+                            cell.capability,
+                            new.capability[cell.capability].name,
+                            was,
+                            cell.inheritance,
+                        )
+                    )
+    return tuple(out)
 
 
 # --- Rendering ---------------------------------------------------------------------------
@@ -466,6 +568,8 @@ def _section_items(d: SrmDiff) -> list[tuple[str, str, tuple[Item, ...]]]:
         ("-", "Categories removed", d.categories_removed),
         ("+", "Responsibilities added", d.rows_added),
         ("-", "Responsibilities removed", d.rows_removed),
+        ("+", "Frameworks added", d.frameworks_added),
+        ("-", "Frameworks removed", d.frameworks_removed),
     ]
 
 
@@ -485,6 +589,10 @@ def summary(d: SrmDiff) -> str:
         ("parties_removed", "party removed", "parties removed"),
         ("categories_added", "category added", "categories added"),
         ("categories_removed", "category removed", "categories removed"),
+        ("controls_changed", "control mapping", "control mappings"),
+        ("inheritance_changed", "inheritance change", "inheritance changes"),
+        ("frameworks_added", "framework added", "frameworks added"),
+        ("frameworks_removed", "framework removed", "frameworks removed"),
         ("fields_changed", "other edit", "other edits"),
     ]
     for key, one, many in labels:
@@ -535,6 +643,19 @@ def to_text(d: SrmDiff, old_label: str, new_label: str) -> str:
             if x.after is not None:
                 scope = d.capability_label(x.after_capabilities)
                 lines.append(f"      {'after:  ' if x.before else '+ '}{t(x.after)} [{scope}]")
+    if d.controls:
+        lines += ["", "Control mappings:"]
+        for cc in d.controls:
+            lines.append(f"  {cc.responsibility}, {t(cc.framework_name)} ({cc.framework}):")
+            lines += [f"      + {t(c)}" for c in cc.added]
+            lines += [f"      - {t(c)}" for c in cc.removed]
+    if d.inheritance:
+        lines += ["", "Inheritance changes:"]
+        lines += [
+            f"  {ic.framework} {t(ic.control)} x {ic.capability}: "
+            f"{INHERITANCE_LABEL[ic.before]} -> {INHERITANCE_LABEL[ic.after]}"
+            for ic in d.inheritance
+        ]
     if d.fields:
         lines += ["", "Other edits:"]
         for f in d.fields:
@@ -596,6 +717,27 @@ def to_markdown(d: SrmDiff, old_label: str, new_label: str) -> str:
                 scope = e(d.capability_label(x.after_capabilities))
                 label = "after" if x.before is not None else "added"
                 lines.append(f"  - {label}: {e(x.after)} ({scope})")
+    if d.controls:
+        lines += ["", "#### Control mappings", ""]
+        for cc in d.controls:
+            changes = [f"+{e(c)}" for c in cc.added] + [f"~~{e(c)}~~" for c in cc.removed]
+            lines.append(
+                f"- **{e(cc.responsibility_name)}** (`{cc.responsibility}`), "
+                f"{e(cc.framework_name)}: {', '.join(changes)}"
+            )
+    if d.inheritance:
+        lines += [
+            "",
+            "#### Inheritance changes",
+            "",
+            "| Framework | Control | Capability | Before | After |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{ic.framework}` | {e(ic.control)} | {e(ic.capability_name)} "
+            f"| {INHERITANCE_LABEL[ic.before]} | **{INHERITANCE_LABEL[ic.after]}** |"
+            for ic in d.inheritance
+        ]
     if d.fields:
         lines += ["", "#### Other edits", ""]
         for f in d.fields:
@@ -614,6 +756,7 @@ def to_json(d: SrmDiff, old_label: str, new_label: str) -> str:
         "new": new_label,
         "summary": d.counts(),
         "owners_changed": d.owners_changed,
+        "controls_changed": d.controls_changed,
     }
     body = asdict(d)
     body.pop("capability_names")

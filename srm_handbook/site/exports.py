@@ -29,7 +29,24 @@ NOT_APPLICABLE_LABEL = "Not applicable"
 
 def to_dict(srm: Srm) -> dict[str, Any]:
     """The normalised model as plain data, in the shape of ``srm.json`` (described by
-    :mod:`srm_handbook.site.export_schema`, which its ``$schema`` names)."""
+    :mod:`srm_handbook.site.export_schema`, which its ``$schema`` names). A model with
+    framework mappings or party roles also has ``frameworks``, each party's ``role`` and
+    each responsibility's ``controls`` (site contract)."""
+    out = _base_dict(srm)
+    if srm.frameworks or srm.has_roles:
+        for party, record in zip(srm.parties, out["parties"], strict=True):
+            record["role"] = party.role
+        out["frameworks"] = [
+            {"id": f.id, "name": f.name, "catalog": f.catalog_name} for f in srm.frameworks
+        ]
+        for r, record in zip(srm.responsibilities, out["responsibilities"], strict=True):
+            record["controls"] = {fid: list(ids) for fid, ids in r.controls.items()}
+        # Keep the contract's key order: frameworks before the responsibilities.
+        out["responsibilities"] = out.pop("responsibilities")
+    return out
+
+
+def _base_dict(srm: Srm) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_FILE,
         "schema": srm.schema,

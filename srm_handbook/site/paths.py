@@ -32,6 +32,7 @@ class SitePaths:
     RESPONSIBILITIES = "responsibilities/index.md"
     CAPABILITIES = "capabilities/index.md"
     PARTIES = "parties/index.md"
+    FRAMEWORKS = "frameworks/index.md"
 
     def src(self, page: str) -> str:
         return self.prefix + page
@@ -47,6 +48,15 @@ class SitePaths:
     @staticmethod
     def party(pid: str) -> str:
         return f"parties/{pid}.md"
+
+    @staticmethod
+    def framework(fid: str) -> str:
+        return f"frameworks/{fid}.md"
+
+    @staticmethod
+    def crm_csv(fid: str) -> str:
+        """The customer responsibility matrix of a framework, beside ``srm.json``."""
+        return f"srm-crm-{fid}.csv"
 
     def url(self, page: str) -> str:
         """The URL of a page (relative to the site root), as MkDocs will publish it."""

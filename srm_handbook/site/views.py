@@ -17,12 +17,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from srm_handbook.site import export_schema
+from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
+from srm_handbook.site import crm, export_schema, i18n, oscal
 from srm_handbook.site import exports as export
-from srm_handbook.site import i18n
 from srm_handbook.site.fragments import Fragments
+from srm_handbook.site.framework_pages import FrameworkPieces, catalog_label
 from srm_handbook.site.markdown_text import plain_text
-from srm_handbook.core.model import Capability, Duty, Party, Responsibility, Srm
 from srm_handbook.site.paths import SitePaths
 
 
@@ -101,9 +101,10 @@ def environment(labels: i18n.Labels = i18n.ENGLISH) -> Environment:
     return _environment(labels.language, labels.key)
 
 
-class PageContext(Fragments):
+class PageContext(FrameworkPieces):
     """What every template sees: the model, links relative to the current page, and the
-    reusable pieces of :class:`~srm_handbook.fragments.Fragments`."""
+    reusable pieces of :class:`~srm_handbook.fragments.Fragments` (and of the framework
+    pages, :class:`~srm_handbook.framework_pages.FrameworkPieces`)."""
 
     def __init__(self, srm: Srm, options: ViewOptions) -> None:
         overdue = {r.id for r in srm.overdue(options.today)}
@@ -173,11 +174,21 @@ def responsibility(
 ) -> GeneratedPage:
     page = SitePaths.responsibility(r.id)
     sections = ctx.duties_by_party(r)
+    controls = ctx.responsibility_controls(page, r) if r.controls else []
     html = _render(
-        "responsibility.html.j2", c=ctx, page=page, r=r, sections=sections, prev=prev, next=nxt
+        "responsibility.html.j2",
+        c=ctx,
+        page=page,
+        r=r,
+        sections=sections,
+        prev=prev,
+        next=nxt,
+        controls=controls,
     )
     toc = [TocEntry(2, "owners", ctx.labels.gettext("Owners"))]
     toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s responsibilities") % {"possessive": p.possessive}) for p, _ in sections]
+    if controls:
+        toc.append(TocEntry(2, "controls", ctx.labels.gettext("Controls")))
     if r.references:
         toc.append(TocEntry(2, "references", ctx.labels.gettext("References")))
     entries = [_entry("", r.name, ctx.srm.category[r.category].name, r.description)]
@@ -189,6 +200,17 @@ def responsibility(
         )
         for p, duties in sections
     ]
+    if controls:
+        entries.append(
+            _entry(
+                "controls",
+                "Controls",
+                *(
+                    f"{ctx.srm.framework[fid].name}: {' '.join(ids)}"
+                    for fid, ids in r.controls.items()
+                ),
+            )
+        )
     return GeneratedPage(
         ctx.paths.src(page), plain_text(r.name), html, tuple(toc), search_entries=tuple(entries)
     )
@@ -267,6 +289,52 @@ def overview(ctx: PageContext) -> GeneratedPage:
     return GeneratedPage(ctx.paths.src(page), ctx.labels.gettext("One-page view"), html, toc, True, False, entries)
 
 
+def frameworks_index(ctx: PageContext) -> GeneratedPage:
+    page = SitePaths.FRAMEWORKS
+    html = _render("frameworks.html.j2", c=ctx, page=page, catalog_label=catalog_label)
+    entries = (_entry("", ctx.labels.gettext("Frameworks"), *(f.name for f in ctx.srm.frameworks)),)
+    return GeneratedPage(
+        ctx.paths.src(page), ctx.labels.gettext("Frameworks"), html, in_nav=True, search_entries=entries
+    )
+
+
+def framework(ctx: PageContext, f: Framework) -> GeneratedPage:
+    """One framework (site contract ``frameworks/<id>/``): its mapped controls with
+    owners and inheritance per capability, the CRM, and the controls no row maps."""
+    page = SitePaths.framework(f.id)
+    rows = ctx.rows(f.id)
+    unmapped = ctx.unmapped_count(f.id)
+    html = _render(
+        "framework.html.j2",
+        c=ctx,
+        page=page,
+        f=f,
+        rows=rows,
+        cov=ctx.coverage(f),
+        unmapped=unmapped,
+        catalog_label=catalog_label,
+    )
+    toc = [TocEntry(2, "controls", ctx.labels.gettext("Mapped controls"))]
+    if ctx.srm.has_roles and rows:
+        toc.append(TocEntry(2, "crm", ctx.labels.gettext("Customer responsibility matrix")))
+    if f.catalog is not None:
+        toc.append(TocEntry(2, "unmapped", ctx.labels.gettext("Controls no responsibility maps")))
+    # Search finds each mapped control by its id (and title), with the rows mapped to it.
+    entries = [_entry("", f.name, ctx.coverage(f).text)]
+    entries += [
+        _entry(
+            row.anchor,
+            f"{row.control} {row.title or ''}".strip(),
+            f.name,
+            *(ctx.srm.responsibility[rid].name for rid in row.responsibilities),
+        )
+        for row in rows
+    ]
+    return GeneratedPage(
+        ctx.paths.src(page), plain_text(f.name), html, tuple(toc), search_entries=tuple(entries)
+    )
+
+
 def changes(ctx: PageContext) -> GeneratedPage:
     """The "What changed" page: the data file's git history (srm_handbook.history)."""
     page = SitePaths.CHANGES
@@ -292,6 +360,7 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
     yield parties_index(ctx)
     yield overview(ctx)
     yield changes(ctx)
+    yield frameworks_index(ctx)
     rows = srm.responsibilities
     for i, r in enumerate(rows):
         yield responsibility(
@@ -301,15 +370,25 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
         yield capability(ctx, cap)
     for p in srm.parties:
         yield party(ctx, p)
+    for f in srm.frameworks:
+        yield framework(ctx, f)
 
 
 def exports(srm: Srm) -> dict[str, str]:
-    """Files published beside the pages (site contract): name -> content."""
-    return {
+    """Files published beside the pages (site contract): name -> content. A model with
+    framework mappings adds ``srm.oscal.json`` and, with roles, each framework's customer
+    responsibility matrix (``srm-crm-<id>.csv``)."""
+    files = {
         "srm.json": export.to_json(srm),
         export_schema.SCHEMA_FILE: export_schema.schema_text(),
         "srm.csv": export.to_csv(srm),
     }
+    if srm.frameworks:
+        files["srm.oscal.json"] = oscal.to_oscal_json(srm)
+    if srm.frameworks and srm.has_roles:
+        for f in srm.frameworks:
+            files[SitePaths.crm_csv(f.id)] = crm.to_csv(srm, f.id)
+    return files
 
 
 __all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]

@@ -525,3 +525,24 @@ def test_synthetic_generator_rejects_impossible_sizes() -> None:
     assert result.returncode == 2
     assert "rows must be between 1 and 10000, got 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_synthetic_generator_maps_controls_when_asked(tmp_path: Path) -> None:
+    out = tmp_path / "mapped.yaml"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "srm_handbook.core.synthetic"),
+            *("--rows", "400", "--capabilities", "4", "--controls-per-row", "3", "-o", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = srm("export", "--format", "json", out)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [p["role"] for p in data["parties"]] == ["provider", "customer", "customer"]
+    mapped = [c for r in data["responsibilities"] for c in r["controls"]["nist"]]
+    assert len(mapped) == 1200
+    assert len(set(mapped)) == 1011  # dealt in catalog order: every control is used

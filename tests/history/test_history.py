@@ -285,9 +285,9 @@ def test_git_is_called_a_fixed_number_of_times(
         calls.append(args)
         return real_git(args, cwd, stdin)
 
-    def counting_parse(raw: bytes, source: str = "srm_data.yaml") -> Any:
+    def counting_parse(raw: bytes, source: str = "srm_data.yaml", base_dir: Any = None) -> Any:
         parses.append(source)
-        return real_parse(raw, source)
+        return real_parse(raw, source, base_dir)
 
     history.clear_cache()
     monkeypatch.setattr(history, "run_git", counting_git)
@@ -407,9 +407,9 @@ def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parses: list[str] = []
     real_parse = parse_model
 
-    def counting_parse(raw: bytes, source: str = "srm_data.yaml") -> Any:
+    def counting_parse(raw: bytes, source: str = "srm_data.yaml", base_dir: Any = None) -> Any:
         parses.append(source)
-        return real_parse(raw, source)
+        return real_parse(raw, source, base_dir)
 
     monkeypatch.setattr("srm_handbook.history.git_history.parse_model", counting_parse)
     return parses

@@ -11,6 +11,7 @@
      capability=<id>           columns shown (repeatable or comma-separated; empty: none)
      kind=sole|shared|na       kinds of ownership counted (repeatable; empty: none)
      q=<words>                 rows whose name or duties contain every word
+     control=<framework>:<id>  rows mapped to that control (e.g. nist:IA-2)
      collapse=<category id>    collapsed category groups (repeatable)
    Back and forward restore it. */
 (function () {
@@ -46,6 +47,7 @@
     this.status = form.querySelector("#srm-status");
     this.search = form.querySelector("#srm-q");
     this.party = form.querySelector("#srm-party");
+    this.control = form.querySelector("#srm-control"); // only when the model maps controls
     this.kindBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name="kind"]'));
     this.capBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name="capability"]'));
     this.capsSummary = form.querySelector("#srm-caps-summary");
@@ -77,6 +79,15 @@
         index = {};
       }
     }
+    var controlIndex = {};
+    var controlEl = document.getElementById("srm-control-index");
+    if (controlEl) {
+      try {
+        controlIndex = JSON.parse(controlEl.textContent || "{}");
+      } catch (e) {
+        controlIndex = {};
+      }
+    }
     var parties = {};
     for (var o = 0; o < this.party.options.length; o++) {
       if (this.party.options[o].value) parties[this.party.options[o].value] = true;
@@ -84,6 +95,7 @@
     var groups = [];
     var groupIndex = {};
     var rows = [];
+    var rowIndex = {};
     var tbodies = this.table.tBodies;
     for (var b = 0; b < tbodies.length; b++) {
       var tbody = tbodies[b];
@@ -98,6 +110,7 @@
           continue;
         }
         group.size++;
+        rowIndex[rid] = rows.length;
         rows.push({
           el: tr,
           group: group,
@@ -119,6 +132,16 @@
         owners[r * C + c] = " " + who + " ";
       }
     }
+    /* For each control, 1 for the rows mapped to it. */
+    var controls = {};
+    Object.keys(controlIndex).forEach(function (key) {
+      var mask = new Uint8Array(rows.length);
+      (controlIndex[key] || []).forEach(function (rid) {
+        if (rid in rowIndex) mask[rowIndex[rid]] = 1;
+      });
+      controls[key] = mask;
+    });
+    this.controls = controls;
     this.caps = caps;
     this.capIndex = capIndex;
     this.parties = parties;
@@ -145,7 +168,7 @@
   };
 
   Matrix.prototype.defaults = function () {
-    return { q: "", party: "", caps: null, kinds: ALL_KINDS, collapsed: {} };
+    return { q: "", party: "", control: "", caps: null, kinds: ALL_KINDS, collapsed: {} };
   };
 
   /* State from a URL query string; unknown ids are ignored. */
@@ -156,6 +179,8 @@
     state.q = params.get("q") || "";
     var party = params.get("party") || "";
     if (party && this.parties[party]) state.party = party;
+    var control = params.get("control") || "";
+    if (control && this.controls[control]) state.control = control;
     if (params.has("capability")) {
       var wanted = listParam(params, "capability");
       var known = wanted.filter(function (id) { return id in self.capIndex; });
@@ -184,6 +209,7 @@
     var params = new URLSearchParams();
     if (state.q.trim()) params.set("q", state.q.trim());
     if (state.party) params.set("party", state.party);
+    if (state.control) params.set("control", state.control);
     if (state.caps) {
       var shown = this.caps.filter(function (id) { return state.caps[id]; });
       if (!shown.length) params.set("capability", "");
@@ -206,6 +232,7 @@
     var state = this.defaults();
     state.q = this.search.value;
     state.party = this.party.value;
+    state.control = this.control ? this.control.value : "";
     state.kinds = 0;
     this.kindBoxes.forEach(function (box) {
       if (box.checked) state.kinds |= 1 << KINDS.indexOf(box.value);
@@ -226,6 +253,7 @@
   Matrix.prototype.syncControls = function (state) {
     if (this.search.value !== state.q) this.search.value = state.q;
     this.party.value = state.party;
+    if (this.control) this.control.value = state.control;
     this.kindBoxes.forEach(function (box) {
       box.checked = ((state.kinds >> KINDS.indexOf(box.value)) & 1) === 1;
     });
@@ -265,6 +293,7 @@
     }
     var terms = fold(state.q).split(/\s+/).filter(Boolean);
     var owned = state.party ? this.ownedBy(state.party) : null;
+    var mapped = state.control ? this.controls[state.control] : null;
     var kindMask = state.kinds;
     var kinds = this.kinds;
     var rows = this.rows;
@@ -274,8 +303,8 @@
     var total = 0;
     for (var r = 0; r < rows.length; r++) {
       var row = rows[r];
-      var ok = true;
-      for (var t = 0; t < terms.length; t++) {
+      var ok = !mapped || mapped[r] === 1;
+      for (var t = 0; ok && t < terms.length; t++) {
         if (row.text.indexOf(terms[t]) < 0) {
           ok = false;
           break;
@@ -325,9 +354,10 @@
     if (this.capsSummary.textContent !== summary) this.capsSummary.textContent = summary;
     var message = total + " of " + rows.length + " responsibilities shown";
     if (shownCaps.length < C) message += ", " + shownCaps.length + " of " + C + " capabilities";
+    if (state.control) message += ", mapped to " + state.control.replace(":", " ");
     if (!total) message += ". Nothing matches: change a filter, or show everything.";
     if (this.status.textContent !== message) this.status.textContent = message;
-    var filtered = total < rows.length || shownCaps.length < C || !!state.party ||
+    var filtered = total < rows.length || shownCaps.length < C || !!state.party || !!state.control ||
       state.kinds !== ALL_KINDS || terms.length > 0;
     this.form.classList.toggle("srm-filtered", filtered);
     this.state = state;
