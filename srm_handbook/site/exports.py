@@ -53,7 +53,13 @@ def to_dict(srm: Srm) -> dict[str, Any]:
                 "aliases": list(r.aliases),
                 "owners": {cap: list(parties) for cap, parties in r.owners.items()},
                 "duties": [
-                    {"party": d.party, "text": d.text, "capabilities": list(d.capabilities)}
+                    {
+                        "party": d.party,
+                        "text": d.text,
+                        "capabilities": list(d.capabilities),
+                        "id": d.id,
+                        "key": d.key,
+                    }
                     for d in r.duties
                 ],
                 "references": [{"title": ref.title, "url": ref.url} for ref in r.references],
