@@ -148,7 +148,9 @@ class Fragments:
         anchor = f' id="{did}"' if tags else ""
         head = (
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
-            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}>'
+            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor} '
+            f'data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
+            f'data-srm-href="{root}{self._resp_url[d.responsibility]}#{did}">'
         )
         body = self._duty_body(d, did)
         if tags:
@@ -165,13 +167,12 @@ class Fragments:
         if body is None:
             block = str(self.md.block(d.text))
             inline = str(self.md.inline(d.text))
+            box = f'<input type="checkbox" name="done" value="{_e(d.key)}"'
             if inline != block:
-                body = (
-                    f'<label><input type="checkbox"> <span class="srm-text">{inline}</span></label>'
-                )
+                body = f'<label>{box}> <span class="srm-text">{inline}</span></label>'
             else:
                 body = (
-                    f'<input type="checkbox" aria-labelledby="{did}-text">'
+                    f'{box} aria-labelledby="{did}-text">'
                     f'<div class="srm-text" id="{did}-text">{block}</div>'
                 )
             self._duty_bodies[key] = body
@@ -181,6 +182,15 @@ class Fragments:
         root = self.paths.root(page)
         items = "\n".join([self._duty(root, d, tags) for d in duties])
         return Markup(f'<ul class="srm-checklist">\n{items}\n</ul>')  # noqa: S704 (escaped)
+
+    def checklist_attrs(self, page: str, scope: str, digest: str) -> Markup:
+        """The attributes of a checklist form: where the model's root is (its ticks are
+        stored under that address), the model's content digest, and the page's scope."""
+        root = self.paths.link(page, self.paths.url(SitePaths.HOME))
+        return Markup(  # noqa: S704 (ids and hex digits)
+            f'data-srm-checklist data-srm-model="{root}" data-srm-digest="{digest}" '
+            f'data-srm-scope="{scope}"'
+        )
 
     def duty_groups(
         self,

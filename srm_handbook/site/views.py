@@ -73,6 +73,8 @@ class ViewOptions:
     today: dt.date = field(default_factory=dt.date.today)
     history: Any = None
     """A :class:`srm_handbook.history.History` when the site shows change history."""
+    digest: str | None = None
+    """The model's content digest (:func:`export.digest`); computed when not given."""
 
 
 def _environment() -> Environment:
@@ -104,6 +106,7 @@ class PageContext(Fragments):
     def __init__(self, srm: Srm, options: ViewOptions) -> None:
         super().__init__(srm, options.paths, {r.id for r in srm.overdue(options.today)})
         self.options = options
+        self.digest = options.digest or export.digest(export.to_json(srm))
 
     def asset_href(self, from_page: str, name: str) -> str:
         return self.paths.link(from_page, self.paths.asset(name))
@@ -206,7 +209,14 @@ def responsibilities_index(ctx: PageContext) -> GeneratedPage:
 def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
     page = SitePaths.capability(cap.id)
     sections = _party_sections(ctx, ctx.duties_for_capability(cap.id))
-    html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
+    html = _render(
+        "capability.html.j2",
+        c=ctx,
+        page=page,
+        cap=cap,
+        sections=sections,
+        choices=[(p.id, p.name) for p, _ in sections],
+    )
     toc = [TocEntry(2, "owners", "Who owns what")]
     toc += [TocEntry(2, f"party-{p.id}", f"{p.possessive} checklist") for p, _ in sections]
     entries = (_entry("", cap.name, cap.status, cap.description),)
@@ -229,6 +239,7 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
     duties = [d for r in ctx.srm.responsibilities for d in r.duties_of(p.id)]
     sections = _party_sections(ctx, duties)
     groups = sections[0][1] if sections else []
+    applies = {c for d in duties for c in d.capabilities}
     html = _render(
         "party.html.j2",
         c=ctx,
@@ -237,6 +248,7 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
         groups=groups,
         count=len(duties),
         lazy=len(duties) > LAZY_DUTIES,
+        choices=[(cap.id, cap.name) for cap in ctx.srm.capabilities if cap.id in applies],
     )
     toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
     entries = (_entry("", p.name, p.description),)
