@@ -276,6 +276,11 @@ class Fragments:
         ]
         return Markup("; ".join(parts) + ".")  # noqa: S704 (escaped)
 
+    def capability_names_json(self) -> Markup:
+        """Capability id -> name, for the checklist exports (a JSON object safe inside
+        <script>)."""
+        return _script_json({c.id: c.name for c in self.srm.capabilities})
+
     def matrix_search_json(self) -> Markup:
         """Each row's duties as plain text, for the matrix filter box (a JSON object safe
         inside <script>)."""
@@ -283,7 +288,11 @@ class Fragments:
             r.id: " ".join(self.md.block(d.text).striptags() for d in r.duties)
             for r in self.srm.responsibilities
         }
-        text = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
-        # Nothing in a JSON string may close the <script> element or open a comment.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        return Markup(text)  # noqa: S704 (no markup can survive the escapes above)
+        return _script_json(texts)
+
+
+def _script_json(data: dict[str, str]) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Nothing in a JSON string may close the <script> element or open a comment.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 (no markup can survive the escapes above)
