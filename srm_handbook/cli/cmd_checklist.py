@@ -80,4 +80,3 @@ def register(sub: SubParsers, fmt: Formatter) -> None:
     p.add_argument("--site-url", metavar="URL", help="the handbook's address, for the links")
     add_file_argument(p)
     p.set_defaults(handler=cmd_checklist)
-

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from srm_handbook.diagnostics import SrmDataError
-from srm_handbook.diff import diff
-from srm_handbook.load import parse_model
-from srm_handbook.model import Srm
+from srm_handbook.core.diagnostics import SrmDataError
+from srm_handbook.core.load import parse_model
+from srm_handbook.core.model import Srm
+from srm_handbook.history.model_diff import diff
 
-from .helpers import BASE, TWO_ROWS, edit, srm
+from ..helpers import BASE, TWO_ROWS, edit, srm
 from .test_rules import at
 
 YOU_DUTY = "      you:\n        - Authenticate every web trigger call.\n"

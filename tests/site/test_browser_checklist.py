@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import BuildResult, build_site, run_build, serve_directory
-from .helpers import edit, srm
+from ..conftest import BuildResult, build_site, run_build, serve_directory
+from ..helpers import edit, srm
 from .test_browser_a11y import run_axe
 
 pytestmark = pytest.mark.browser
