@@ -51,7 +51,7 @@ class Fragments:
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
         self._owner_parts: dict[tuple[str, ...], tuple[str, str, str]] = {}
         self._row_links: dict[tuple[str, str], str] = {}
-        self._duties: dict[tuple[str, str, int, str, bool], str] = {}
+        self._duties: dict[tuple[str, str, int, str, bool, bool], str] = {}
         self._duty_bodies: dict[tuple[str, str, int], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cap_heads: dict[str, list[str]] = {}
@@ -132,26 +132,30 @@ class Fragments:
         return f'<a href="{href}">{self._rname[r.id]}</a>{flag}'
 
     # Duties ----------------------------------------------------------------------------
-    def _duty(self, root: str, d: Duty, tags: bool) -> str:
+    def _duty(self, root: str, d: Duty, tags: bool, checklist: bool = False) -> str:
         """A duty as a checklist item, built once per page depth (``root``) and variant,
         then reused. A one-paragraph text is the checkbox's <label>; a longer one names
         the checkbox by id. ``tags`` links the capabilities it applies to and anchors
         the item."""
-        key = (d.responsibility, d.party, d.index, root, tags)
+        key = (d.responsibility, d.party, d.index, root, tags, checklist)
         html = self._duties.get(key)
         if html is None:
-            html = self._duties[key] = self._build_duty(d, root, tags)
+            html = self._duties[key] = self._build_duty(d, root, tags, checklist)
         return html
 
-    def _build_duty(self, d: Duty, root: str, tags: bool) -> str:
+    def _build_duty(self, d: Duty, root: str, tags: bool, checklist: bool) -> str:
         did = f"{d.responsibility}--{d.anchor}"
         anchor = f' id="{did}"' if tags else ""
         head = (
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
-            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor} '
-            f'data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
-            f'data-srm-href="{root}{self._resp_url[d.responsibility]}#{did}">'
+            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}'
         )
+        if checklist:  # what srm.js keeps ticks by, and where the copied item links to
+            head += (
+                f' data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
+                f'data-srm-href="{root}{self._resp_url[d.responsibility]}#{did}"'
+            )
+        head += ">"
         body = self._duty_body(d, did)
         if tags:
             links = "".join(
@@ -167,7 +171,7 @@ class Fragments:
         if body is None:
             block = str(self.md.block(d.text))
             inline = str(self.md.inline(d.text))
-            box = f'<input type="checkbox" name="done" value="{_e(d.key)}"'
+            box = '<input type="checkbox"'
             if inline != block:
                 body = f'<label>{box}> <span class="srm-text">{inline}</span></label>'
             else:
@@ -210,7 +214,7 @@ class Fragments:
             else:
                 out.append(f'<p class="srm-duty-group">{link}</p>')
             out.append('<ul class="srm-checklist">')
-            out += [self._duty(root, d, tags) for d in duties]
+            out += [self._duty(root, d, tags, checklist=True) for d in duties]
             out.append("</ul>")
         return Markup("\n".join(out))  # noqa: S704 (escaped)
 
