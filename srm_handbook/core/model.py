@@ -63,7 +63,7 @@ class Duty:
     def version(self) -> str:
         """Changes whenever the duty's wording or scope changes (whitespace aside): a
         tick given to another version no longer counts."""
-        return _digest(" ".join(self.text.split()) + "\0" + " ".join(self.capabilities))
+        return _digest(" ".join(self.text.split()) + "\0" + " ".join(self.capabilities), 8)
 
 
 def _digest(text: str, length: int = 10) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -150,10 +151,10 @@ class Fragments:
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
             f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}'
         )
-        if checklist:  # what srm.js keeps ticks by, and where the copied item links to
+        if checklist:  # what srm.js keeps ticks by; its place on the responsibility page
             head += (
                 f' data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
-                f'data-srm-href="{root}{self._resp_url[d.responsibility]}#{did}"'
+                f'data-srm-n="{d.index + 1}"'
             )
         head += ">"
         body = self._duty_body(d, did)
@@ -280,10 +281,15 @@ class Fragments:
         ]
         return Markup("; ".join(parts) + ".")  # noqa: S704 (escaped)
 
-    def capability_names_json(self) -> Markup:
-        """Capability id -> name, for the checklist exports (a JSON object safe inside
-        <script>)."""
-        return _script_json({c.id: c.name for c in self.srm.capabilities})
+    def names_json(self) -> Markup:
+        """The names of the capabilities and parties by id, for the checklist filter and
+        exports (a JSON object safe inside <script>)."""
+        return _script_json(
+            {
+                "capabilities": {c.id: c.name for c in self.srm.capabilities},
+                "parties": {p.id: p.name for p in self.srm.parties},
+            }
+        )
 
     def matrix_search_json(self) -> Markup:
         """Each row's duties as plain text, for the matrix filter box (a JSON object safe
@@ -295,7 +301,7 @@ class Fragments:
         return _script_json(texts)
 
 
-def _script_json(data: dict[str, str]) -> Markup:
+def _script_json(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Nothing in a JSON string may close the <script> element or open a comment.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

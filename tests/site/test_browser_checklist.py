@@ -121,7 +121,7 @@ def errors(page: Any) -> list[str]:
 
 def open_checklist(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
 
 
 def status(page: Any) -> str:
@@ -150,7 +150,7 @@ def test_a_filtered_checklist_keeps_ticks_and_flags_what_changed(
     assert status(page) == "2 of 3 done (3 of 4 duties shown)."
 
     page.reload()
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     assert duty(page, "Authenticate every web trigger call.").get_by_role("checkbox").is_checked()
     assert duty(page, "Log every web trigger call").get_by_role("checkbox").is_checked()
     assert not duty(page, "Reject replayed").get_by_role("checkbox").is_checked()
@@ -163,7 +163,7 @@ def test_a_filtered_checklist_keeps_ticks_and_flags_what_changed(
     # The data changes: the ticked duty with an id is reworded, a duty is added.
     site.rebuild(CHANGED)
     page.reload()
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     reworded = duty(page, "with a signed token")
     assert not reworded.get_by_role("checkbox").is_checked()
     assert "Changed since you ticked it" in reworded.locator(".srm-mark").inner_text()
@@ -187,7 +187,7 @@ def test_a_filtered_checklist_keeps_ticks_and_flags_what_changed(
     assert not page.locator(".srm-mark").count()
     assert not note.is_visible()
     page.reload()
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     assert not page.locator(".srm-mark").count()
     assert not page.locator("#srm-checklist-note").is_visible()
     assert status(page) == "1 of 4 done (4 of 5 duties shown)."
@@ -200,11 +200,11 @@ def test_clear_my_ticks_clears_the_shown_duties(page: Any, site: Site, errors: l
         box.check()
     assert status(page) == "4 of 4 done."
     page.goto(site.url + "parties/you/?capability=storage")
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     page.get_by_role("button", name="Clear my ticks").click()
     assert status(page) == "0 of 1 done (1 of 4 duties shown). Cleared 1 tick."
     page.goto(site.url + "parties/you/")
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     assert status(page) == "3 of 4 done."
     assert not errors
 
@@ -322,7 +322,7 @@ def test_without_storage_nothing_is_kept_and_nothing_breaks(
     assert status(page) == "0 of 3 done (3 of 4 duties shown). Cleared 1 tick."
     duty(page, "Reject replayed").get_by_role("checkbox").check()
     page.reload()
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     assert not duty(page, "Reject replayed").get_by_role("checkbox").is_checked()
     assert status(page) == "0 of 3 done (3 of 4 duties shown)."
     # (With storage blocked, the theme's own script fails on it: not ours.)
@@ -348,7 +348,7 @@ def test_from_files_and_two_models_on_one_origin(
             open_checklist(page, root + one + ("index.html" if base else ""))
             page.evaluate("localStorage.clear()")
             page.reload()
-            page.wait_for_selector(READY)
+            page.wait_for_selector(READY, state="attached")
             duty(page, "Encrypt what you store.").get_by_role("checkbox").check()
             open_checklist(page, root + two + ("index.html" if base else ""))
             assert status(page) == "0 of 4 done."
@@ -389,7 +389,7 @@ def test_accessible_with_marks_and_note(
     duty(page, "Authenticate every web trigger call.").get_by_role("checkbox").check()
     site.rebuild(CHANGED)
     page.reload()
-    page.wait_for_selector(READY)
+    page.wait_for_selector(READY, state="attached")
     assert page.locator(".srm-mark").count() == 2
     # a real form: a group per category named by its legend, every box labelled
     groups = page.get_by_role("group")
@@ -446,3 +446,37 @@ def test_the_built_pages_carry_keys_and_a_form(site: Site) -> None:
         r'data-srm-scope="party:you">',
         html,
     )
+
+
+def test_a_capability_the_party_has_no_duty_for_shows_none(
+    page: Any, site: Site, errors: list[str]
+) -> None:
+    """An onboarding link for a job the party has nothing to do in: an empty checklist
+    that says so, never the party's whole list (and `srm checklist` agrees)."""
+    open_checklist(page, site.url + "parties/platform/?capability=web-triggers")
+    assert page.locator(SHOWN).count() == 0
+    assert page.locator("h1").inner_text() == "Platform: Web triggers"
+    assert status(page) == (
+        "0 of 0 done (0 of 2 duties shown). No duty here applies to Web triggers: "
+        "show all, or choose another."
+    )
+    cli = srm("checklist", "--party", "platform", "--capability", "web-triggers", site.data)
+    assert cli.stdout == ""
+    page.get_by_role("button", name="Show all").click()
+    page.wait_for_url("**/parties/platform/")
+    assert page.locator(SHOWN).count() == 2
+    assert not errors
+
+
+def test_ticks_given_in_another_tab_show_up(page: Any, site: Site, errors: list[str]) -> None:
+    other = page.context.new_page()
+    open_checklist(page, site.url + "parties/you/")
+    open_checklist(other, site.url + "capabilities/web-triggers/")
+    duty(other, "Reject replayed").get_by_role("checkbox").check()
+    box = duty(page, "Reject replayed").get_by_role("checkbox")
+    page.wait_for_function(
+        "() => document.querySelector('#srm-checklist-status').textContent.startsWith('1 of')"
+    )
+    assert box.is_checked()
+    assert status(page) == "1 of 4 done."
+    assert not errors

@@ -524,11 +524,6 @@
     this.filterName = tools.getAttribute("data-srm-filter");
     this.boxes = Array.prototype.slice.call(
       tools.querySelectorAll('input[name="' + this.filterName + '"]'));
-    this.choices = {};
-    var self = this;
-    this.boxes.forEach(function (box) {
-      self.choices[box.value] = box.parentNode.textContent.trim();
-    });
     this.status = tools.querySelector("#srm-checklist-status");
     this.note = tools.querySelector("#srm-checklist-note");
     this.seenButton = tools.querySelector('[data-srm-action="seen"]');
@@ -538,11 +533,17 @@
     this.title = document.getElementById("srm-title");
     this.heading = document.createElement("span");
     this.heading.className = "srm-filter-heading";
+    var names = {};
     try {
-      this.capNames = JSON.parse(document.getElementById("srm-capability-names").textContent);
+      names = JSON.parse(document.getElementById("srm-names").textContent);
     } catch (e) {
-      this.capNames = {};
+      names = {};
     }
+    this.capNames = names.capabilities || {};
+    /* Every id the filter may name (with its name): the model's capabilities on a party
+       page, its parties on a capability page. An id the model declares but no duty here
+       matches leaves an empty checklist (and says so): never everything. */
+    this.known = (this.filterName === "party" ? names.parties : names.capabilities) || {};
     this.read();
   }
 
@@ -579,7 +580,9 @@
             version: li.getAttribute("data-srm-version"),
             party: li.getAttribute("data-party"),
             caps: (li.getAttribute("data-capabilities") || "").split(" ").filter(Boolean),
-            href: li.getAttribute("data-srm-href"),
+            anchor: li.getAttribute("data-responsibility") + "--duty-" +
+              li.getAttribute("data-party") + "-" + li.getAttribute("data-srm-n"),
+            page: link ? link.getAttribute("href") : "",
             title: text ? oneLine(text.textContent) : "",
             row: link ? oneLine(link.textContent) : "",
             set: set,
@@ -602,20 +605,23 @@
     duties.forEach(function (d) { if (d.box) self.byBox.set(d.box, d); });
   };
 
-  /* The filter: null (everything) or a set of chosen ids. */
+  /* null (everything) or the set of chosen ids; choosing every box is everything. */
+  Checklist.prototype.normalise = function (chosen) {
+    var ids = Object.keys(chosen);
+    if (!ids.length) return null;
+    var all = this.boxes.every(function (box) { return chosen[box.value]; });
+    return all ? null : chosen;
+  };
+
+  /* The filter from a URL query: ids the model does not declare are ignored. */
   Checklist.prototype.parse = function (search) {
     var params = new URLSearchParams(search);
-    if (!params.has(this.filterName)) return null;
     var self = this;
     var chosen = {};
-    var n = 0;
     listParam(params, this.filterName).forEach(function (id) {
-      if (id in self.choices && !chosen[id]) {
-        chosen[id] = true;
-        n++;
-      }
+      if (Object.prototype.hasOwnProperty.call(self.known, id)) chosen[id] = true;
     });
-    return n && n < this.boxes.length ? chosen : null;
+    return this.normalise(chosen);
   };
 
   Checklist.prototype.query = function (filter) {
@@ -623,8 +629,8 @@
     params.delete(this.filterName);
     var self = this;
     if (filter) {
-      this.boxes.forEach(function (box) {
-        if (filter[box.value]) params.append(self.filterName, box.value);
+      Object.keys(this.known).forEach(function (id) {
+        if (filter[id]) params.append(self.filterName, id);
       });
     }
     var text = params.toString();
@@ -633,14 +639,10 @@
 
   Checklist.prototype.fromControls = function () {
     var chosen = {};
-    var n = 0;
     this.boxes.forEach(function (box) {
-      if (box.checked) {
-        chosen[box.value] = true;
-        n++;
-      }
+      if (box.checked) chosen[box.value] = true;
     });
-    return n && n < this.boxes.length ? chosen : null;
+    return this.normalise(chosen);
   };
 
   Checklist.prototype.syncControls = function (filter) {
@@ -672,8 +674,8 @@
     });
     this.fieldsets.forEach(function (s) { s.el.hidden = !some(s.duties); });
     this.sections.forEach(function (s) { s.el.hidden = !some(s.duties); });
-    var names = filter ? this.boxes.filter(function (b) { return filter[b.value]; })
-      .map(function (b) { return self.choices[b.value]; }) : [];
+    var names = filter ? Object.keys(this.known).filter(function (id) { return filter[id]; })
+      .map(function (id) { return self.known[id]; }) : [];
     this.heading.textContent = names.length ? ": " + names.join(", ") : "";
     if (names.length && !this.heading.parentNode && this.title) this.title.appendChild(this.heading);
     if (!names.length && this.heading.parentNode) this.heading.parentNode.removeChild(this.heading);
@@ -699,6 +701,7 @@
     var text = done + " of " + shown + " done";
     if (shown < this.duties.length) text += " (" + shown + " of " + this.duties.length + " duties shown)";
     text += ".";
+    if (!shown) text += " No duty here applies to" + (this.heading.textContent.slice(1) || " this choice") + ": show all, or choose another.";
     if (message) text += " " + message;
     if (this.status.textContent !== text) this.status.textContent = text;
   };
@@ -837,9 +840,16 @@
         row: d.row,
         title: d.title,
         caps: d.caps.map(function (c) { return self.capNames[c] || c; }),
-        url: new URL(d.href, location.href).href
+        url: self.dutyUrl(d)
       };
     });
+  };
+
+  /* The duty on its responsibility page (the page its group heading links to). */
+  Checklist.prototype.dutyUrl = function (d) {
+    var url = new URL(d.page, location.href);
+    url.hash = d.anchor;
+    return url.href;
   };
 
   Checklist.prototype.markdown = function () {
@@ -944,6 +954,15 @@
     this.form.addEventListener("change", function (event) {
       var d = self.byBox.get(event.target);
       if (d) self.tick(d);
+    });
+    // Ticks given in another tab or window of the same handbook.
+    window.addEventListener("storage", function (event) {
+      if (event.key !== self.store.name || !document.body.contains(self.form)) return;
+      var data = self.store.load();
+      self.duties.forEach(function (d) {
+        if (d.box) d.box.checked = data.ticks[d.key] === d.version;
+      });
+      self.count();
     });
     window.addEventListener("popstate", function () {
       if (!document.body.contains(self.form)) return;
