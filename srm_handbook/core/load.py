@@ -196,13 +196,20 @@ def _normalise(doc: schema.SrmDocument, source: str, catalogs: dict[str, cat.Cat
         owned = rules.owned_capabilities(doc.capabilities, row.owners)
         duties = []
         row_duties = row.duties or {}
+        keys: set[str] = set()
         for party in doc.parties:
             for i, duty in enumerate(row_duties.get(party, ())):
                 if duty.capabilities is None:
                     caps = tuple(owned.get(party, ()))
                 else:  # rules.check() refused any capability not declared
                     caps = tuple(sorted(duty.capabilities, key=cap_index.__getitem__))
-                duties.append(m.Duty(rid, party, i, duty.text, caps))
+                key = base = m.duty_key(rid, party, duty.text, duty.id)
+                n = 1
+                while key in keys:  # the same text twice for one party in one row
+                    n += 1
+                    key = f"{base}-{n}"
+                keys.add(key)
+                duties.append(m.Duty(rid, party, i, duty.text, caps, duty.id, key))
         responsibilities.append(
             m.Responsibility(
                 id=rid,

@@ -7,6 +7,7 @@ consistency rule. Order everywhere is the file's order.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -63,10 +64,35 @@ class Duty:
     text: str
     capabilities: tuple[str, ...]
     """After defaulting (format rule 3), in capability order."""
+    id: str | None = None
+    """The duty's own id from the data (unique within its responsibility), if any."""
+    key: str = ""
+    """Stable across builds: ``<rid>/<id>`` with an id, else derived from the row, the
+    party and the text (:func:`duty_key`). Readers' checklist ticks are stored under it."""
 
     @property
     def anchor(self) -> str:
         return f"duty-{self.party}-{self.index + 1}"
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the duty's wording or scope changes (whitespace aside): a
+        tick given to another version no longer counts."""
+        return _digest(" ".join(self.text.split()) + "\0" + " ".join(self.capabilities), 8)
+
+
+def _digest(text: str, length: int = 10) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def duty_key(responsibility: str, party: str, text: str, duty_id: str | None) -> str:
+    """A duty's stable key. With an id: ``<rid>/<id>``, which survives edits of the text.
+    Without: ``<rid>/<party>/<hash of the text>`` (whitespace collapsed), so it survives
+    reordering and edits of other duties, and changes when the text does. Ids never hold
+    a slash, so the two forms never collide."""
+    if duty_id is not None:
+        return f"{responsibility}/{duty_id}"
+    return f"{responsibility}/{party}/{_digest(' '.join(text.split()))}"
 
 
 @dataclass(frozen=True)

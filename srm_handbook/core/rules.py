@@ -86,6 +86,7 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
     capabilities = doc.capabilities
     duties = row.duties or {}
     owned = owned_capabilities(capabilities, row.owners)
+    duty_ids: dict[str, str] = {}  # unique within the row: id -> its party's name
     for party, entries in duties.items():
         where_party: Path = (*base, "duties", party)
         if party not in doc.parties:
@@ -104,6 +105,16 @@ def _check_duties(doc: SrmDocument, rid: str, row: Responsibility) -> Iterator[F
         covered: set[str] = set()
         owned_here = set(owned[party])
         for i, duty in enumerate(entries):
+            if duty.id is not None:
+                if duty.id in duty_ids:
+                    yield (
+                        (*where_party, i, "id"),
+                        f"duty id {duty.id!r} is already used by a duty of "
+                        f"{duty_ids[duty.id]} in this responsibility",
+                        False,
+                    )
+                else:
+                    duty_ids[duty.id] = party_name
             if duty.capabilities is None:
                 covered.update(owned_here)
                 continue

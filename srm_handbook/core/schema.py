@@ -251,6 +251,11 @@ class Reference(_Strict):
 
 
 class Duty(_Strict):
+    id: Id | None = Field(
+        default=None,
+        description="Optional stable id of the duty, unique within its responsibility: "
+        "readers' checklist ticks and `srm diff` follow it when the text is edited.",
+    )
     text: Text = Field(description="Markdown: what the party must do.")
     capabilities: NonEmptyIdList | None = Field(
         default=None,

@@ -231,17 +231,31 @@ def _similarity(a: str, b: str) -> float:
 
 
 def match_duties(old: Sequence[Duty], new: Sequence[Duty]) -> list[tuple[Duty | None, Duty | None]]:
-    """Pair one party's duties in one row: equal duties, then the same text with another
-    scope, then the most similar texts (reworded); the rest are removed or added.
+    """Pair one party's duties in one row: the same ``id`` on both sides (whatever its
+    text), then equal duties, then the same text with another scope, then the most
+    similar texts (reworded); the rest are removed or added.
     Returns only the pairs that differ: new-side order first, then removals."""
     used_old: set[int] = set()
     pair_of_new: dict[int, int] = {}
+    unchanged: set[int] = set()
+    # 0. The same id: one duty, however much its text changed.
+    old_by_id = {d.id: i for i, d in enumerate(old) if d.id is not None}
+    for j, d in enumerate(new):
+        i_id = old_by_id.get(d.id) if d.id is not None else None
+        if i_id is not None:
+            used_old.add(i_id)
+            if (old[i_id].text, old[i_id].capabilities) == (d.text, d.capabilities):
+                unchanged.add(j)
+            else:
+                pair_of_new[j] = i_id
     # 1. Unchanged: same text and capabilities.
     by_key: dict[tuple[str, tuple[str, ...]], list[int]] = {}
     for i, d in enumerate(old):
-        by_key.setdefault((d.text, d.capabilities), []).append(i)
-    unchanged: set[int] = set()
+        if i not in used_old:
+            by_key.setdefault((d.text, d.capabilities), []).append(i)
     for j, d in enumerate(new):
+        if j in unchanged or j in pair_of_new:
+            continue
         candidates = by_key.get((d.text, d.capabilities))
         if candidates:
             used_old.add(candidates.pop(0))
@@ -252,7 +266,7 @@ def match_duties(old: Sequence[Duty], new: Sequence[Duty]) -> list[tuple[Duty | 
         if i not in used_old:
             by_text.setdefault(d.text, []).append(i)
     for j, d in enumerate(new):
-        if j in unchanged:
+        if j in unchanged or j in pair_of_new:
             continue
         candidates = by_text.get(d.text)
         if candidates:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from srm_handbook.files import write_atomic
+from srm_handbook.site import exports as export
 from srm_handbook.history.git_history import DEFAULT_LIMIT, History, load_history
 from srm_handbook.core.load import parse_model, read_data
 from srm_handbook.site import i18n
@@ -98,11 +99,13 @@ def build_content(
         if hist.message:
             log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
-    options = ViewOptions(paths=paths, today=today, history=hist, labels=labels)
+    exported = exports(srm)
+    digest = export.digest(exported["srm.json"])
+    options = ViewOptions(paths=paths, today=today, history=hist, digest=digest, labels=labels)
     generated = list(pages(srm, options))
     timings["pages"] = time.perf_counter() - mark
 
-    files = {paths.asset(name): text for name, text in exports(srm).items()}
+    files = {paths.asset(name): text for name, text in exported.items()}
     for name in ASSETS:
         files[paths.asset(ASSET_DIR + name)] = asset_text(name)
     published = {_published_file(paths, p.src.removeprefix(paths.prefix)) for p in generated}

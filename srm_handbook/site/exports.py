@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -17,6 +18,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "NOT_APPLICABLE_LABEL",
     "csv_safe",
+    "digest",
     "owners_label",
     "to_csv",
     "to_dict",
@@ -80,7 +82,13 @@ def _base_dict(srm: Srm) -> dict[str, Any]:
                 "aliases": list(r.aliases),
                 "owners": {cap: list(parties) for cap, parties in r.owners.items()},
                 "duties": [
-                    {"party": d.party, "text": d.text, "capabilities": list(d.capabilities)}
+                    {
+                        "party": d.party,
+                        "text": d.text,
+                        "capabilities": list(d.capabilities),
+                        "id": d.id,
+                        "key": d.key,
+                    }
                     for d in r.duties
                 ],
                 "references": [{"title": ref.title, "url": ref.url} for ref in r.references],
@@ -108,6 +116,12 @@ def to_json(srm: Srm) -> str:
             lines.append(f"  {_json(key)}: {_json(value)}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def digest(srm_json: str) -> str:
+    """The model's content digest: of its ``srm.json`` (:func:`to_json`). Readers'
+    browsers compare it with the one of their last visit to tell what is new."""
+    return hashlib.sha256(srm_json.encode("utf-8")).hexdigest()[:16]
 
 
 def _json(value: object) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -59,7 +60,7 @@ class Fragments:
         self._cells: dict[tuple[str, str], tuple[str, str]] = {}
         self._owner_parts: dict[tuple[str, ...], tuple[str, str, str]] = {}
         self._row_links: dict[tuple[str, str], str] = {}
-        self._duties: dict[tuple[str, str, int, str, bool], str] = {}
+        self._duties: dict[tuple[str, str, int, str, bool, bool], str] = {}
         self._duty_bodies: dict[tuple[str, str, int], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cap_heads: dict[str, list[str]] = {}
@@ -138,24 +139,30 @@ class Fragments:
         return f'<a href="{href}">{self._rname[r.id]}</a>{flag}'
 
     # Duties ----------------------------------------------------------------------------
-    def _duty(self, root: str, d: Duty, tags: bool) -> str:
+    def _duty(self, root: str, d: Duty, tags: bool, checklist: bool = False) -> str:
         """A duty as a checklist item, built once per page depth (``root``) and variant,
         then reused. A one-paragraph text is the checkbox's <label>; a longer one names
         the checkbox by id. ``tags`` links the capabilities it applies to and anchors
         the item."""
-        key = (d.responsibility, d.party, d.index, root, tags)
+        key = (d.responsibility, d.party, d.index, root, tags, checklist)
         html = self._duties.get(key)
         if html is None:
-            html = self._duties[key] = self._build_duty(d, root, tags)
+            html = self._duties[key] = self._build_duty(d, root, tags, checklist)
         return html
 
-    def _build_duty(self, d: Duty, root: str, tags: bool) -> str:
+    def _build_duty(self, d: Duty, root: str, tags: bool, checklist: bool) -> str:
         did = f"{d.responsibility}--{d.anchor}"
         anchor = f' id="{did}"' if tags else ""
         head = (
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
-            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}>'
+            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}'
         )
+        if checklist:  # what srm.js keeps ticks by; its place on the responsibility page
+            head += (
+                f' data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
+                f'data-srm-n="{d.index + 1}"'
+            )
+        head += ">"
         body = self._duty_body(d, did)
         if tags:
             links = "".join(
@@ -171,13 +178,12 @@ class Fragments:
         if body is None:
             block = str(self.md.block(d.text))
             inline = str(self.md.inline(d.text))
+            box = '<input type="checkbox"'
             if inline != block:
-                body = (
-                    f'<label><input type="checkbox"> <span class="srm-text">{inline}</span></label>'
-                )
+                body = f'<label>{box}> <span class="srm-text">{inline}</span></label>'
             else:
                 body = (
-                    f'<input type="checkbox" aria-labelledby="{did}-text">'
+                    f'{box} aria-labelledby="{did}-text">'
                     f'<div class="srm-text" id="{did}-text">{block}</div>'
                 )
             self._duty_bodies[key] = body
@@ -187,6 +193,15 @@ class Fragments:
         root = self.paths.root(page)
         items = "\n".join([self._duty(root, d, tags) for d in duties])
         return Markup(f'<ul class="srm-checklist">\n{items}\n</ul>')  # noqa: S704 (escaped)
+
+    def checklist_attrs(self, page: str, scope: str, digest: str) -> Markup:
+        """The attributes of a checklist form: where the model's root is (its ticks are
+        stored under that address), the model's content digest, and the page's scope."""
+        root = self.paths.link(page, self.paths.url(SitePaths.HOME))
+        return Markup(  # noqa: S704 (ids and hex digits)
+            f'data-srm-checklist data-srm-model="{root}" data-srm-digest="{digest}" '
+            f'data-srm-scope="{scope}"'
+        )
 
     def duty_groups(
         self,
@@ -206,7 +221,7 @@ class Fragments:
             else:
                 out.append(f'<p class="srm-duty-group">{link}</p>')
             out.append('<ul class="srm-checklist">')
-            out += [self._duty(root, d, tags) for d in duties]
+            out += [self._duty(root, d, tags, checklist=True) for d in duties]
             out.append("</ul>")
         return Markup("\n".join(out))  # noqa: S704 (escaped)
 
@@ -272,6 +287,16 @@ class Fragments:
         ]
         return Markup("; ".join(parts) + ".")  # noqa: S704 (escaped)
 
+    def names_json(self) -> Markup:
+        """The names of the capabilities and parties by id, for the checklist filter and
+        exports (a JSON object safe inside <script>)."""
+        return _script_json(
+            {
+                "capabilities": {c.id: c.name for c in self.srm.capabilities},
+                "parties": {p.id: p.name for p in self.srm.parties},
+            }
+        )
+
     def matrix_search_json(self) -> Markup:
         """Each row's duties as plain text, for the matrix filter box (a JSON object safe
         inside <script>)."""
@@ -279,7 +304,11 @@ class Fragments:
             r.id: " ".join(self.md.block(d.text).striptags() for d in r.duties)
             for r in self.srm.responsibilities
         }
-        text = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
-        # Nothing in a JSON string may close the <script> element or open a comment.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        return Markup(text)  # noqa: S704 (no markup can survive the escapes above)
+        return _script_json(texts)
+
+
+def _script_json(data: dict[str, Any]) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Nothing in a JSON string may close the <script> element or open a comment.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 (no markup can survive the escapes above)

@@ -76,6 +76,8 @@ class ViewOptions:
     labels: i18n.Labels = i18n.ENGLISH
     """The language of the generated text (and the site's own labels)."""
     """A :class:`srm_handbook.history.History` when the site shows change history."""
+    digest: str | None = None
+    """The model's content digest (:func:`export.digest`); computed when not given."""
 
 
 @functools.cache
@@ -110,6 +112,7 @@ class PageContext(FrameworkPieces):
         overdue = {r.id for r in srm.overdue(options.today)}
         super().__init__(srm, options.paths, overdue, options.labels)
         self.options = options
+        self.digest = options.digest or export.digest(export.to_json(srm))
 
     def asset_href(self, from_page: str, name: str) -> str:
         return self.paths.link(from_page, self.paths.asset(name))
@@ -233,7 +236,14 @@ def responsibilities_index(ctx: PageContext) -> GeneratedPage:
 def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
     page = SitePaths.capability(cap.id)
     sections = _party_sections(ctx, ctx.duties_for_capability(cap.id))
-    html = _render("capability.html.j2", c=ctx, page=page, cap=cap, sections=sections)
+    html = _render(
+        "capability.html.j2",
+        c=ctx,
+        page=page,
+        cap=cap,
+        sections=sections,
+        choices=[(p.id, p.name) for p, _ in sections],
+    )
     toc = [TocEntry(2, "owners", ctx.labels.gettext("Who owns what"))]
     toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s checklist") % {"possessive": p.possessive}) for p, _ in sections]
     entries = (_entry("", cap.name, cap.status, cap.description),)
@@ -256,6 +266,7 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
     duties = [d for r in ctx.srm.responsibilities for d in r.duties_of(p.id)]
     sections = _party_sections(ctx, duties)
     groups = sections[0][1] if sections else []
+    applies = {c for d in duties for c in d.capabilities}
     html = _render(
         "party.html.j2",
         c=ctx,
@@ -264,6 +275,7 @@ def party(ctx: PageContext, p: Party) -> GeneratedPage:
         groups=groups,
         count=len(duties),
         lazy=len(duties) > LAZY_DUTIES,
+        choices=[(cap.id, cap.name) for cap in ctx.srm.capabilities if cap.id in applies],
     )
     toc = tuple(TocEntry(2, f"category-{cat.id}", cat.name) for cat, _ in groups)
     entries = (_entry("", p.name, p.description),)

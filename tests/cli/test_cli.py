@@ -177,6 +177,16 @@ def test_export_json_is_the_default_format(sample: Path) -> None:
 
 def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
     data = export_json(sample)
+    keys = [d.pop("key") for r in data["responsibilities"] for d in r["duties"]]
+    # derived keys (no duty has an id here): row / party / hash of the text, all distinct
+    assert [k.split("/")[:2] for k in keys] == [
+        ["authentication", "atlassian"],
+        ["authentication", "atlassian"],
+        ["authentication", "you"],
+        ["dos-protection", "atlassian"],
+        ["dos-protection", "you"],
+    ]
+    assert len(set(keys)) == len(keys)
     assert data == {
         "$schema": "srm.schema.json",
         "schema": 1,
@@ -228,16 +238,19 @@ def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
                         "party": "atlassian",
                         "text": "Authenticate the user before invoking the app.",
                         "capabilities": ["custom-ui", "ui-kit"],
+                        "id": None,
                     },
                     {
                         "party": "atlassian",
                         "text": "Sign UI kit requests.",
                         "capabilities": ["ui-kit"],
+                        "id": None,
                     },
                     {
                         "party": "you",
                         "text": "Check the session in UI kit handlers.",
                         "capabilities": ["ui-kit"],
+                        "id": None,
                     },
                 ],
                 "references": [
@@ -264,11 +277,13 @@ def test_export_json_shape_is_the_site_contract(sample: Path) -> None:
                         "party": "atlassian",
                         "text": "Detect DoS attacks.",
                         "capabilities": ["custom-ui", "ui-kit"],
+                        "id": None,
                     },
                     {
                         "party": "you",
                         "text": "Rate-limit web triggers.",
                         "capabilities": ["web-triggers"],
+                        "id": None,
                     },
                 ],
                 "references": [],

@@ -654,7 +654,7 @@ VISIBILITY = "es => es.map(e => getComputedStyle(e).contentVisibility)"
 
 @pytest.mark.parametrize(
     ("path", "groups"),
-    [("parties/you/", "div.srm-category-group"), ("overview/", "section.srm-overview-category")],
+    [("parties/you/", "fieldset.srm-category-group"), ("overview/", "section.srm-overview-category")],
 )
 def test_large_pages_lay_out_lazily_but_anchors_and_find_reach_everything(
     page: Any, large_matrix: tuple[str, Any, Path], path: str, groups: str
@@ -677,7 +677,7 @@ def test_large_pages_lay_out_lazily_but_anchors_and_find_reach_everything(
 
 def test_small_pages_are_laid_out_whole(page: Any, filter_url: str) -> None:
     for path, groups in (
-        ("parties/vendor/", "div.srm-category-group"),
+        ("parties/vendor/", "fieldset.srm-category-group"),
         ("overview/", "section.srm-overview-category"),
     ):
         page.goto(filter_url + path)

@@ -1,4 +1,5 @@
-/* srm-handbook: filters for the responsibility matrix. Plain JavaScript, no dependencies.
+/* srm-handbook: filters for the responsibility matrix, and the checklists of the party and
+   capability pages (below). Plain JavaScript, no dependencies.
 
    Progressive enhancement: the page holds the full table and a hidden filter form; without
    this script the table reads as it is. The script reads the table once into flat arrays,
@@ -478,6 +479,553 @@
     this.revealTarget();
   };
 
+  /* ---- Checklists: party and capability pages ---------------------------------------
+
+     The page holds a form of every duty (a checkbox each) and a hidden tools form; without
+     this script every duty shows and nothing is kept. With it:
+     - the filter lives in the URL query like the matrix's (party pages: capability=<id>,
+       capability pages: party=<id>; repeatable or comma-separated; unknown ids ignored);
+     - ticks are kept in localStorage under "srm-checklist:" + the model's root address
+       (so several models in one site, and copies opened from files, each keep their own),
+       as duty key -> the duty's version when it was ticked. A tick given to another
+       version (the wording or scope changed since) is removed, with a note saying why;
+     - "new since you last looked": each page remembers the model digest it was last seen
+       with, and every duty the version the reader last saw. When the digest differs,
+       duties never seen are marked new and those seen in another version changed, until
+       the reader marks them as seen. Without storage (private mode) ticks last as long as
+       the page, and a note says so;
+     - "Copy as Markdown task list" and "Download CSV" build exactly what `srm checklist`
+       prints for the same filter (srm_handbook/checklist.py: the same order, titles,
+       escapes and columns). */
+  var STORE_PREFIX = "srm-checklist:";
+  var MD_SPECIAL = /([\\`*_\[\]{}<>#|~&!$@])/g;
+  var FORMULA_START = /^[=+\-@\t\r]/;
+
+  function Store(model) {
+    this.name = STORE_PREFIX + model;
+    this.memory = null;
+    this.kept = false;
+    try {
+      var ls = window.localStorage;
+      var probe = STORE_PREFIX + "probe";
+      ls.setItem(probe, "1");
+      ls.removeItem(probe);
+      this.ls = ls;
+      this.kept = true;
+    } catch (e) {
+      this.ls = null;
+    }
+  }
+
+  Store.prototype.load = function () {
+    var data = null;
+    if (this.ls) {
+      try {
+        data = JSON.parse(this.ls.getItem(this.name) || "null");
+      } catch (e) {
+        data = null;
+      }
+    } else {
+      data = this.memory;
+    }
+    if (!data || data.v !== 1 || typeof data !== "object") data = { v: 1 };
+    ["ticks", "seen", "visited", "marks", "cleared"].forEach(function (k) {
+      if (!data[k] || typeof data[k] !== "object") data[k] = {};
+    });
+    return data;
+  };
+
+  Store.prototype.save = function (data) {
+    this.memory = data;
+    if (!this.ls) return;
+    try {
+      this.ls.setItem(this.name, JSON.stringify(data));
+    } catch (e) {
+      this.ls = null; // full or refused: keep going in memory
+      this.kept = false;
+    }
+  };
+
+  function oneLine(text) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  function mdEscape(text) {
+    return text.replace(MD_SPECIAL, "\\$1").split("\\@").join("\\@\u200b");
+  }
+
+  function csvCell(value) {
+    if (FORMULA_START.test(value)) value = "'" + value;
+    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  }
+
+  function Checklist(tools, form) {
+    this.tools = tools;
+    this.form = form;
+    this.filterName = tools.getAttribute("data-srm-filter");
+    this.boxes = Array.prototype.slice.call(
+      tools.querySelectorAll('input[name="' + this.filterName + '"]'));
+    this.status = tools.querySelector("#srm-checklist-status");
+    this.note = tools.querySelector("#srm-checklist-note");
+    this.seenButton = tools.querySelector('[data-srm-action="seen"]');
+    this.digest = form.getAttribute("data-srm-digest");
+    this.scope = form.getAttribute("data-srm-scope");
+    this.store = new Store(new URL(form.getAttribute("data-srm-model"), location.href).href);
+    this.title = document.getElementById("srm-title");
+    this.heading = document.createElement("span");
+    this.heading.className = "srm-filter-heading";
+    var names = {};
+    try {
+      names = JSON.parse(document.getElementById("srm-names").textContent);
+    } catch (e) {
+      names = {};
+    }
+    this.capNames = names.capabilities || {};
+    /* Every id the filter may name (with its name): the model's capabilities on a party
+       page, its parties on a capability page. An id the model declares but no duty here
+       matches leaves an empty checklist (and says so): never everything. */
+    this.known = (this.filterName === "party" ? names.parties : names.capabilities) || {};
+    this.read();
+  }
+
+  Checklist.prototype.read = function () {
+    var fieldsets = [];
+    var groups = [];
+    var duties = [];
+    var sections = Array.prototype.slice.call(this.form.querySelectorAll("section[data-party]"))
+      .map(function (el) { return { el: el, duties: [] }; });
+    Array.prototype.forEach.call(this.form.querySelectorAll("fieldset.srm-category-group"), function (fs) {
+      var legend = fs.querySelector("legend");
+      var set = {
+        el: fs,
+        count: legend.querySelector(".srm-count"),
+        name: oneLine(legend.querySelector("h2, h3").textContent),
+        party: fs.getAttribute("data-party-name"),
+        duties: []
+      };
+      var section = null;
+      sections.forEach(function (s) { if (s.el.contains(fs)) section = s; });
+      fieldsets.push(set);
+      Array.prototype.forEach.call(fs.querySelectorAll("ul.srm-checklist"), function (ul) {
+        var head = ul.previousElementSibling;
+        var link = head && head.querySelector("a");
+        var group = { el: ul, head: head, duties: [] };
+        groups.push(group);
+        Array.prototype.forEach.call(ul.children, function (li) {
+          if (!li.hasAttribute("data-srm-duty")) return;
+          var text = li.querySelector(".srm-text");
+          var duty = {
+            el: li,
+            box: li.querySelector('input[type="checkbox"]'),
+            key: li.getAttribute("data-srm-key"),
+            version: li.getAttribute("data-srm-version"),
+            party: li.getAttribute("data-party"),
+            caps: (li.getAttribute("data-capabilities") || "").split(" ").filter(Boolean),
+            anchor: li.getAttribute("data-responsibility") + "--duty-" +
+              li.getAttribute("data-party") + "-" + li.getAttribute("data-srm-n"),
+            page: link ? link.getAttribute("href") : "",
+            title: text ? oneLine(text.textContent) : "",
+            row: link ? oneLine(link.textContent) : "",
+            set: set,
+            group: group,
+            shown: true
+          };
+          duties.push(duty);
+          set.duties.push(duty);
+          group.duties.push(duty);
+          if (section) section.duties.push(duty);
+        });
+      });
+    });
+    this.fieldsets = fieldsets;
+    this.groups = groups;
+    this.sections = sections;
+    this.duties = duties;
+    this.byBox = new Map();
+    var self = this;
+    duties.forEach(function (d) { if (d.box) self.byBox.set(d.box, d); });
+  };
+
+  /* null (everything) or the set of chosen ids; choosing every box is everything. */
+  Checklist.prototype.normalise = function (chosen) {
+    var ids = Object.keys(chosen);
+    if (!ids.length) return null;
+    var all = this.boxes.every(function (box) { return chosen[box.value]; });
+    return all ? null : chosen;
+  };
+
+  /* The filter from a URL query: ids the model does not declare are ignored. */
+  Checklist.prototype.parse = function (search) {
+    var params = new URLSearchParams(search);
+    var self = this;
+    var chosen = {};
+    listParam(params, this.filterName).forEach(function (id) {
+      if (Object.prototype.hasOwnProperty.call(self.known, id)) chosen[id] = true;
+    });
+    return this.normalise(chosen);
+  };
+
+  Checklist.prototype.query = function (filter) {
+    var params = new URLSearchParams(location.search);
+    params.delete(this.filterName);
+    var self = this;
+    if (filter) {
+      Object.keys(this.known).forEach(function (id) {
+        if (filter[id]) params.append(self.filterName, id);
+      });
+    }
+    var text = params.toString();
+    return text ? "?" + text : "";
+  };
+
+  Checklist.prototype.fromControls = function () {
+    var chosen = {};
+    this.boxes.forEach(function (box) {
+      if (box.checked) chosen[box.value] = true;
+    });
+    return this.normalise(chosen);
+  };
+
+  Checklist.prototype.syncControls = function (filter) {
+    this.boxes.forEach(function (box) { box.checked = !filter || !!filter[box.value]; });
+  };
+
+  Checklist.prototype.matches = function (d, filter) {
+    if (!filter) return true;
+    if (this.filterName === "party") return !!filter[d.party];
+    for (var i = 0; i < d.caps.length; i++) if (filter[d.caps[i]]) return true;
+    return false;
+  };
+
+  Checklist.prototype.render = function (filter) {
+    var self = this;
+    this.filter = filter;
+    this.duties.forEach(function (d) {
+      var shown = self.matches(d, filter);
+      if (shown !== d.shown) {
+        d.shown = shown;
+        d.el.hidden = !shown;
+      }
+    });
+    function some(list) { return list.some(function (d) { return d.shown; }); }
+    this.groups.forEach(function (g) {
+      var hide = !some(g.duties);
+      g.el.hidden = hide;
+      if (g.head) g.head.hidden = hide;
+    });
+    this.fieldsets.forEach(function (s) { s.el.hidden = !some(s.duties); });
+    this.sections.forEach(function (s) { s.el.hidden = !some(s.duties); });
+    var names = filter ? Object.keys(this.known).filter(function (id) { return filter[id]; })
+      .map(function (id) { return self.known[id]; }) : [];
+    this.heading.textContent = names.length ? ": " + names.join(", ") : "";
+    if (names.length && !this.heading.parentNode && this.title) this.title.appendChild(this.heading);
+    if (!names.length && this.heading.parentNode) this.heading.parentNode.removeChild(this.heading);
+    this.tools.classList.toggle("srm-filtered", !!filter);
+    this.count();
+  };
+
+  Checklist.prototype.count = function (message) {
+    var done = 0;
+    var shown = 0;
+    this.fieldsets.forEach(function (s) {
+      var d = 0;
+      var n = 0;
+      s.duties.forEach(function (duty) {
+        if (!duty.shown) return;
+        n++;
+        if (duty.box && duty.box.checked) d++;
+      });
+      if (s.count) s.count.textContent = n ? d + " of " + n + " done" : "";
+      done += d;
+      shown += n;
+    });
+    var text = done + " of " + shown + " done";
+    if (shown < this.duties.length) text += " (" + shown + " of " + this.duties.length + " duties shown)";
+    text += ".";
+    if (!shown) text += " No duty here applies to" + (this.heading.textContent.slice(1) || " this choice") + ": show all, or choose another.";
+    if (message) text += " " + message;
+    if (this.status.textContent !== text) this.status.textContent = text;
+  };
+
+  /* Apply the stored ticks and marks to the page, and remember what was seen. */
+  Checklist.prototype.restore = function () {
+    var data = this.store.load();
+    var prev = data.visited[this.scope];
+    var changedSince = prev !== undefined && prev !== this.digest;
+    var news = 0;
+    var changed = 0;
+    var unticked = 0;
+    this.duties.forEach(function (d) {
+      var k = d.key;
+      var seen = data.seen[k];
+      if (data.marks[k]) {
+        if (seen === d.version) delete data.marks[k];
+      } else if (seen !== undefined && seen !== d.version) {
+        data.marks[k] = "changed";
+      } else if (seen === undefined && changedSince) {
+        data.marks[k] = "new";
+      } else {
+        data.seen[k] = d.version;
+      }
+      var tick = data.ticks[k];
+      if (tick !== undefined && tick !== d.version) {
+        delete data.ticks[k];
+        data.cleared[k] = 1;
+        data.marks[k] = data.marks[k] || "changed";
+      }
+    });
+    data.visited[this.scope] = this.digest;
+    data.digest = this.digest;
+    this.store.save(data);
+    this.duties.forEach(function (d) {
+      if (d.box) d.box.checked = data.ticks[d.key] === d.version;
+      var mark = data.marks[d.key];
+      if (mark === "new") news++;
+      if (mark === "changed") changed++;
+      if (data.cleared[d.key]) unticked++;
+      setMark(d, mark, !!data.cleared[d.key]);
+    });
+    this.showNote(news, changed, unticked);
+  };
+
+  function setMark(d, mark, cleared) {
+    var el = d.el.querySelector(".srm-mark");
+    d.el.classList.toggle("srm-new", mark === "new");
+    d.el.classList.toggle("srm-changed", mark === "changed");
+    if (!mark) {
+      if (el) el.parentNode.removeChild(el);
+      if (d.box) d.box.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!el) {
+      el = document.createElement("span");
+      el.className = "srm-mark";
+      el.id = "srm-mark-" + d.key.replace(/[^a-z0-9-]/g, "_");
+      var text = d.el.querySelector(".srm-text");
+      var after = text && text.parentNode !== d.el ? text.parentNode : text;
+      d.el.insertBefore(el, after ? after.nextSibling : null);
+    }
+    el.textContent = mark === "new" ? "New since your last visit"
+      : cleared ? "Changed since you ticked it, so it is no longer ticked: check it again"
+        : "Changed since your last visit";
+    if (d.box) d.box.setAttribute("aria-describedby", el.id);
+  }
+
+  Checklist.prototype.showNote = function (news, changed, unticked) {
+    var parts = [];
+    if (news || changed) {
+      var what = [];
+      if (news) what.push(news + (news === 1 ? " duty is" : " duties are") + " new");
+      if (changed) what.push(changed + (changed === 1 ? " duty" : " duties") + " changed");
+      parts.push("The handbook changed since your last visit: " + what.join(" and ") + " (marked below).");
+    }
+    if (unticked) {
+      parts.push(unticked + (unticked === 1 ? " tick was" : " ticks were") +
+        " removed because the duty's wording or scope changed after you ticked it.");
+    }
+    if (!this.store.kept) {
+      parts.push("Your ticks are not kept: this browser does not let the handbook store them " +
+        "(for example in a private window).");
+    }
+    this.note.textContent = parts.join(" ");
+    this.note.hidden = !parts.length;
+    this.seenButton.hidden = !(news || changed || unticked);
+  };
+
+  Checklist.prototype.tick = function (d) {
+    var data = this.store.load();
+    if (d.box.checked) data.ticks[d.key] = d.version;
+    else delete data.ticks[d.key];
+    delete data.cleared[d.key];
+    this.store.save(data);
+    if (d.el.querySelector(".srm-mark")) setMark(d, data.marks[d.key], false);
+    if (!this.store.kept) this.showNote(0, 0, 0);
+    this.count();
+  };
+
+  Checklist.prototype.markSeen = function () {
+    var data = this.store.load();
+    this.duties.forEach(function (d) {
+      data.seen[d.key] = d.version;
+      delete data.marks[d.key];
+      delete data.cleared[d.key];
+      setMark(d, undefined, false);
+    });
+    this.store.save(data);
+    this.showNote(0, 0, 0);
+    this.count("Changes marked as seen.");
+  };
+
+  Checklist.prototype.clear = function () {
+    var data = this.store.load();
+    var n = 0;
+    this.duties.forEach(function (d) {
+      if (!d.shown || !d.box) return;
+      if (d.box.checked) n++;
+      d.box.checked = false;
+      delete data.ticks[d.key];
+    });
+    this.store.save(data);
+    this.count("Cleared " + n + (n === 1 ? " tick." : " ticks."));
+  };
+
+  /* The shown duties as checklist items, in page order (that of `srm checklist`). */
+  Checklist.prototype.items = function () {
+    var self = this;
+    return this.duties.filter(function (d) { return d.shown; }).map(function (d) {
+      return {
+        key: d.key,
+        party: d.party,
+        partyName: d.set.party,
+        category: d.set.name,
+        row: d.row,
+        title: d.title,
+        caps: d.caps.map(function (c) { return self.capNames[c] || c; }),
+        url: self.dutyUrl(d)
+      };
+    });
+  };
+
+  /* The duty on its responsibility page (the page its group heading links to). */
+  Checklist.prototype.dutyUrl = function (d) {
+    var url = new URL(d.page, location.href);
+    url.hash = d.anchor;
+    return url.href;
+  };
+
+  Checklist.prototype.markdown = function () {
+    var items = this.items();
+    var parties = {};
+    items.forEach(function (i) { parties[i.party] = true; });
+    var several = Object.keys(parties).length > 1;
+    return items.map(function (i) {
+      return "- [ ] " + (several ? mdEscape(i.partyName) + ": " : "") + mdEscape(i.title) +
+        " ([" + mdEscape(i.row) + "](<" + i.url + ">))\n";
+    }).join("");
+  };
+
+  Checklist.prototype.csv = function () {
+    var lines = [["Summary", "Description", "Party", "Category", "Responsibility",
+      "Capabilities", "Key", "Link"]];
+    this.items().forEach(function (i) {
+      lines.push([i.title, i.title + "\n\n" + i.row + ": " + i.url, i.partyName, i.category,
+        i.row, i.caps.join(", "), i.key, i.url]);
+    });
+    return lines.map(function (row) { return row.map(csvCell).join(",") + "\r\n"; }).join("");
+  };
+
+  Checklist.prototype.copy = function () {
+    var self = this;
+    var text = this.markdown();
+    var n = text ? text.split("\n").length - 1 : 0;
+    var done = function () {
+      self.count("Copied " + n + (n === 1 ? " duty" : " duties") + " as a Markdown task list.");
+    };
+    var fallback = function () {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (e) {
+        ok = false;
+      }
+      document.body.removeChild(area);
+      if (ok) done();
+      else self.count("Could not copy: this browser refused access to the clipboard.");
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  };
+
+  Checklist.prototype.download = function () {
+    var blob = new Blob([this.csv()], { type: "text/csv;charset=utf-8" });
+    var a = document.createElement("a");
+    var name = this.scope.replace(/^[a-z]+:/, "");
+    if (this.filter) name += "-" + Object.keys(this.filter).sort().join("-");
+    a.href = URL.createObjectURL(blob);
+    a.download = name + "-checklist.csv";
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 0);
+    this.count("Downloaded " + a.download + ".");
+  };
+
+  Checklist.prototype.commit = function (filter) {
+    var url = location.pathname + this.query(filter) + location.hash;
+    if (url !== location.pathname + location.search + location.hash) {
+      history.pushState({ srm: "checklist" }, "", url);
+    }
+  };
+
+  Checklist.prototype.start = function () {
+    var self = this;
+    this.tools.addEventListener("submit", function (event) { event.preventDefault(); });
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    this.tools.addEventListener("change", function (event) {
+      if (event.target.name !== self.filterName) return;
+      var filter = self.fromControls();
+      self.render(filter);
+      self.commit(filter);
+    });
+    this.tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.hasAttribute("data-srm-show-all")) {
+        self.syncControls(null);
+        self.render(null);
+        self.commit(null);
+        return;
+      }
+      var action = button.getAttribute("data-srm-action");
+      if (action === "copy") self.copy();
+      else if (action === "csv") self.download();
+      else if (action === "clear") self.clear();
+      else if (action === "seen") self.markSeen();
+    });
+    this.form.addEventListener("change", function (event) {
+      var d = self.byBox.get(event.target);
+      if (d) self.tick(d);
+    });
+    // Ticks given in another tab or window of the same handbook.
+    window.addEventListener("storage", function (event) {
+      if (event.key !== self.store.name || !document.body.contains(self.form)) return;
+      var data = self.store.load();
+      self.duties.forEach(function (d) {
+        if (d.box) d.box.checked = data.ticks[d.key] === d.version;
+      });
+      self.count();
+    });
+    window.addEventListener("popstate", function () {
+      if (!document.body.contains(self.form)) return;
+      var filter = self.parse(location.search);
+      self.syncControls(filter);
+      self.render(filter);
+    });
+    this.restore();
+    var initial = this.parse(location.search);
+    this.syncControls(initial);
+    this.render(initial);
+    this.tools.hidden = false;
+    this.form.setAttribute("data-srm-ready", "");
+  };
+
+  function initChecklist() {
+    var tools = document.getElementById("srm-checklist-tools");
+    var form = document.querySelector("form[data-srm-checklist]");
+    if (!tools || !form || form.hasAttribute("data-srm-ready")) return;
+    new Checklist(tools, form).start();
+  }
+
   /* Material's search is a dialog without a name; give it one (it only works with
      JavaScript, so this is the place). */
   function nameSearchDialog() {
@@ -489,6 +1037,7 @@
 
   function init() {
     nameSearchDialog();
+    initChecklist();
     var form = document.getElementById("srm-filters");
     var table = document.querySelector("table[data-srm-matrix]");
     if (!form || !table || table.hasAttribute("data-srm-ready")) return;
