@@ -1,40 +1,83 @@
-"""``srm export``: the normalised model and the matrix, as the built site publishes them."""
+"""``srm export``: the normalised model, the matrix and the duties, as the built site
+publishes them, and as a workbook or CSV for Excel."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from srm_handbook.cli.common import (
     EXIT_OK,
     Formatter,
     SubParsers,
+    UsageError,
     add_file_argument,
     write_output,
 )
 from srm_handbook.core.load import load_model
 from srm_handbook.core.model import Srm
-from srm_handbook.site import exports
+from srm_handbook.site import excel_csv, exports, workbook
 
-FORMATS: dict[str, Callable[[Srm], str]] = {"json": exports.to_json, "csv": exports.to_csv}
+FORMATS: dict[str, Callable[[Srm], str | bytes]] = {
+    "json": exports.to_json,
+    "csv": exports.to_csv,
+    "xlsx": workbook.to_xlsx,
+    "duties-csv": excel_csv.duties_csv,
+}
+
+
+def _render(srm: Srm, args: argparse.Namespace) -> str | bytes:
+    if args.format == "duties-csv":
+        return excel_csv.duties_csv(srm, args.delimiter, excel=args.excel)
+    if args.format == "csv" and args.excel:
+        return excel_csv.matrix_csv(srm, args.delimiter, args.owners or "ids")
+    return FORMATS[args.format](srm)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    write_output(FORMATS[args.format](load_model(args.file)), args.output)
+    if (args.excel or args.owners) and args.format not in ("csv", "duties-csv"):
+        raise UsageError("--excel and --owners apply to --format csv and duties-csv")
+    if args.owners and not args.excel:
+        raise UsageError("--owners needs --excel (srm.csv keeps its documented form)")
+    if args.delimiter != "," and not args.excel:
+        raise UsageError("--delimiter needs --excel")
+    if args.output is None and args.format == "xlsx" and sys.stdout.isatty():
+        raise UsageError("a workbook is binary: give -o FILE.xlsx or redirect the output")
+    write_output(_render(load_model(args.file), args), args.output)
     return EXIT_OK
 
 
 def register(sub: SubParsers, fmt: Formatter) -> None:
     p = sub.add_parser(
         "export",
-        help="write the normalised model as JSON or the matrix as CSV",
-        description="Write the validated model as srm.json (the whole model) or srm.csv "
-        "(the matrix), exactly as the built site publishes them.",
+        help="write the model as JSON, a workbook (xlsx), or the matrix or duties as CSV",
+        description="Write the validated model as srm.json (the whole model), srm.xlsx (a "
+        "workbook: Matrix, Duties, Parties & Capabilities, About; srm import reads it back), "
+        "srm.csv (the matrix), or the duties as CSV (one row per duty), exactly as the built "
+        "site publishes them.\n"
+        "--excel makes a CSV open right in Excel: UTF-8 with a byte order mark, the "
+        "--delimiter your Excel expects (';' where the decimal separator is a comma), and "
+        "owners as party ids separated by spaces (--owners names: one name per line).",
         epilog="Examples:\n  srm export --format json > srm.json\n"
-        "  srm export --format csv srm_data.yaml -o srm.csv",
+        "  srm export --format csv srm_data.yaml -o srm.csv\n"
+        "  srm export --format xlsx -o srm.xlsx\n"
+        "  srm export --format csv --excel --delimiter ';' -o matrix.csv\n"
+        "  srm export --format duties-csv --excel -o duties.csv",
         formatter_class=fmt,
     )
     p.add_argument("--format", choices=list(FORMATS), default="json", help="default: json")
     add_file_argument(p)
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Excel: byte order mark, unambiguous owners"
+    )
+    p.add_argument(
+        "--delimiter", choices=[",", ";"], default=",", help="with --excel (default: ',')"
+    )
+    p.add_argument(
+        "--owners",
+        choices=["ids", "names"],
+        help="with --excel: owners as party ids (default) or names, one per line",
+    )
     p.set_defaults(handler=cmd_export)

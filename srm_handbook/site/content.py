@@ -36,8 +36,8 @@ ASSET_DIR = "assets/srm/"
 class SiteContent:
     srm: Srm
     pages: list[GeneratedPage]
-    files: dict[str, str]
-    """Other published files: path (prefix included) -> text."""
+    files: dict[str, str | bytes]
+    """Other published files: path (prefix included) -> text (or bytes: srm.xlsx)."""
 
 
 def error_banner(errors: list[str], labels: i18n.Labels = i18n.ENGLISH) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
+from srm_handbook.site import workbook
 from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Capability, Duty, Party, Responsibility, Srm
@@ -302,9 +303,13 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
         yield party(ctx, p)
 
 
-def exports(srm: Srm) -> dict[str, str]:
+def exports(srm: Srm) -> dict[str, str | bytes]:
     """Files published beside the pages (site contract): name -> content."""
-    return {"srm.json": export.to_json(srm), "srm.csv": export.to_csv(srm)}
+    return {
+        "srm.json": export.to_json(srm),
+        "srm.csv": export.to_csv(srm),
+        "srm.xlsx": workbook.to_xlsx(srm),
+    }
 
 
 __all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]
