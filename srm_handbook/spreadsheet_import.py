@@ -58,7 +58,7 @@ BUILTIN_VALUES: dict[str, tuple[str, ...]] = {
     "no": ("customer",),
 }
 """Owner cell text (compared ignoring case and runs of spaces) -> party ids (none: n/a)."""
-_SEPARATORS = ("\n", "&", ";", ",")
+_SEPARATORS = ("\n", "&", ";", ",", " ")
 
 
 def _key(text: str) -> str:
@@ -944,6 +944,10 @@ def import_workbook(
     if not allow_gaps:
         errors += gap_errors
     srm = None
+    if not draft.rows:
+        if not errors:
+            errors.append(CellDiagnostic(f"{book.source}:", 0, 0, "no responsibilities found"))
+        raise SrmDataError(errors)
     try:
         srm = parse_model(text.encode("utf-8"), "import")
     except SrmDataError as exc:
