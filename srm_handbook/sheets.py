@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -199,6 +200,11 @@ def _check_zip(raw: bytes, source: str) -> None:
         )
 
 
+_CONTROL_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f])_")
+"""How writers store a control character in a cell (openpyxl leaves it escaped); it comes
+back as the character, which the validator then refuses at its cell."""
+
+
 def _cell_text(value: object, data_type: str | None) -> Cell:
     if data_type == "f" or (isinstance(value, str) and data_type == "f"):
         return Cell("", f"holds a formula ({str(value)[:60]}): srm import reads only values")
@@ -219,7 +225,7 @@ def _cell_text(value: object, data_type: str | None) -> Cell:
     if isinstance(value, dt.date | dt.time):
         return Cell(value.isoformat())
     if isinstance(value, str):
-        return Cell(value)
+        return Cell(_CONTROL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value))
     return Cell("", f"holds an unreadable value of type {type(value).__name__}")
 
 

@@ -65,9 +65,29 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+    }
+)
+"""Letters that Unicode does not decompose into ASCII ones."""
+
+
 def slug(text: str) -> str:
     """An id made from a name: ``Web triggers`` -> ``web-triggers``."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    plain = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:MAX_ID_LENGTH].strip("-")
 
 
@@ -882,7 +902,8 @@ def to_yaml(draft: Draft, source: str, allow_gaps: bool) -> _Yaml:
                 for cid, party, src in row_gaps:
                     y.lines.append(
                         f"      # TODO: no duty of {party} applies to {cid} yet "
-                        f"({_comment(src.table.prefix)}{src.table.at(src.row, src.col)}): "
+                        f"({_comment(Path(src.table.prefix).name)}"
+                        f"{src.table.at(src.row, src.col)}): "
                         "write what it must do (rule 4)"
                     )
         if row.references:

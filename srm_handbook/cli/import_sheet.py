@@ -65,17 +65,23 @@ def _mapping(args: argparse.Namespace) -> Mapping | None:
     return Mapping.model_validate(data)
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, UsageError
+EXIT_OK, EXIT_USAGE = 0, 2
 
+
+def _usage(message: str) -> int:
+    print(f"srm: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_import(args: argparse.Namespace) -> int:
     if args.output and args.output != "-" and os.path.exists(args.output) and not args.force:
-        raise UsageError(f"{args.output} exists; give --force to overwrite it")
+        return _usage(f"{args.output} exists; give --force to overwrite it")
     try:
         mapping = _mapping(args)
     except _Usage as exc:
-        raise UsageError(str(exc)) from None
+        return _usage(str(exc))
     except ValueError as exc:  # pydantic's ValidationError
-        raise UsageError(f"the options do not make a mapping: {exc}") from None
+        return _usage(f"the options do not make a mapping: {exc}")
     book = read(args.file, delimiter=args.delimiter)
     result = import_workbook(book, mapping, title=args.title, allow_gaps=args.allow_gaps)
     for warning in result.gaps:
@@ -86,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, result.text.encode("utf-8"))
         except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+            return _usage(f"{args.output}: cannot write: {exc.strerror or exc}")
         rows = result.rows
         gaps = f", {len(result.gaps)} gaps marked TODO" if result.gaps else ""
         print(f"srm: wrote {args.output} ({rows} responsibilities{gaps})", file=sys.stderr)
