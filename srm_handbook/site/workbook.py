@@ -23,24 +23,23 @@ import xlsxwriter
 
 from srm_handbook.core.model import Srm
 from srm_handbook.core.schema import NOT_APPLICABLE
+from srm_handbook.core.workbook_layout import (
+    ABOUT,
+    ABOUT_FIELDS,
+    ABOUT_HEADER,
+    DEFINITION_HEADER,
+    DEFINITIONS,
+    DUTIES,
+    DUTY_HEADER,
+    MATRIX,
+    MATRIX_FIELDS,
+    MATRIX_LEAD,
+    OWNER_SEPARATOR,
+)
 
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[str]]]
 """An extra sheet: its name, its header row, its rows (every cell text)."""
 
-MATRIX, DUTIES, DEFINITIONS, ABOUT = "Matrix", "Duties", "Parties & Capabilities", "About"
-OWNER_SEPARATOR = "\n"
-"""Shared owners in a Matrix cell: one party name per line (names never need escaping)."""
-
-# Column headers: srm import's documented mapping for this workbook uses the same words.
-MATRIX_FIELDS = ("ID", "Description", "Aliases", "References", "Reviewed")
-DUTY_HEADER = ("Responsibility ID", "Responsibility", "Party ID", "Party", "Capabilities", "Duty")
-DEFINITION_HEADER = ("Kind", "ID", "Name", "Possessive", "Status", "Description")
-ABOUT_FIELDS = {
-    "title": "Title",
-    "intro": "Intro",
-    "last_updated": "Last updated",
-    "review_interval_days": "Review interval (days)",
-}
 _DEFAULT_DATE = dt.datetime(2000, 1, 1)
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
@@ -58,7 +57,7 @@ def reference_line(title: str, url: str) -> str:
 
 
 def matrix_header(srm: Srm) -> list[str]:
-    return ["Category", "Responsibility", *(c.name for c in srm.capabilities), *MATRIX_FIELDS]
+    return [*MATRIX_LEAD, *(c.name for c in srm.capabilities), *MATRIX_FIELDS]
 
 
 def matrix_rows(srm: Srm) -> list[list[str]]:
@@ -184,7 +183,7 @@ def to_xlsx(srm: Srm, extra_sheets: Sequence[Sheet] = ()) -> bytes:
     matrix.set_column(legend_col, legend_col, _width(lines))
     w.table(DUTIES, DUTY_HEADER, duty_rows(srm), freeze_columns=2)
     w.table(DEFINITIONS, DEFINITION_HEADER, definition_rows(srm), freeze_columns=2)
-    w.table(ABOUT, ("Field", "Value"), about_rows(srm), freeze_columns=1)
+    w.table(ABOUT, ABOUT_HEADER, about_rows(srm), freeze_columns=1)
     for name, extra_header, rows in extra_sheets:
         w.table(name, extra_header, rows, freeze_columns=1)
     book.close()

@@ -8,9 +8,9 @@ import os
 import sys
 from typing import Any
 
-from ..files import write_atomic
-from ..sheets import read
-from ..spreadsheet_import import Columns, Mapping, import_workbook, load_mapping
+from srm_handbook.core.sheets import read
+from srm_handbook.core.spreadsheet_import import Columns, Mapping, import_workbook, load_mapping
+from srm_handbook.files import write_atomic
 
 
 class _Usage(Exception):

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, SrmDataError, SrmInputError
-from .schema import MAX_COLUMNS, MAX_ROWS
+from srm_handbook.core.diagnostics import Diagnostic, SrmDataError, SrmInputError
+from srm_handbook.core.schema import MAX_COLUMNS, MAX_ROWS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..files import write_atomic
-from ..starter import STARTER_ABOUT, STARTER_MKDOCS, STARTER_MODEL, starter_hook
+from srm_handbook.core import schema
+from srm_handbook.core.starter import STARTER_ABOUT, STARTER_MKDOCS, STARTER_MODEL
+from srm_handbook.files import write_atomic
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -28,7 +28,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     }
     if args.mkdocs:
         files[root / "mkdocs.yml"] = STARTER_MKDOCS
-        files[root / "hooks" / "srm.py"] = starter_hook()
         files[root / "docs" / "about.md"] = STARTER_ABOUT
     taken = [p for p in files if p.exists()]
     if taken and not args.force:
@@ -58,7 +57,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         description="Write DIR/srm_data.yaml (two parties, two capabilities, three "
         "responsibilities; a comment explains every field) and DIR/schema/"
         "srm_data.schema.json, which its first line points editors at. With --mkdocs, "
-        "also DIR/mkdocs.yml, DIR/hooks/srm.py and DIR/docs/about.md, so that "
+        "also DIR/mkdocs.yml (the srm plugin) and DIR/docs/about.md, so that "
         "'mkdocs build' in DIR builds the handbook. Existing files are kept unless --force.",
         epilog="Examples:\n  srm init\n  srm init my-srm --mkdocs",
         formatter_class=fmt,

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from srm_handbook.diagnostics import SrmDataError
-from srm_handbook.load import load_model, parse_model
-from srm_handbook.synthetic import generate
+from srm_handbook.core.diagnostics import SrmDataError
+from srm_handbook.core.load import load_model, parse_model
+from srm_handbook.core.synthetic import generate
 
-from .conftest import DATA, FIXTURES
-from .helpers import srm
+from ..conftest import DATA, FIXTURES
+from ..helpers import srm
 
 CELL_LINE = re.compile(r"^(?P<where>.+?!?[A-Z]+\d+): error: (?P<message>.+)$")
 

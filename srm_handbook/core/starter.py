@@ -88,8 +88,8 @@ responsibilities:
 
 STARTER_MKDOCS = """\
 # The handbook: `mkdocs serve` to preview, `mkdocs build` (or `srm build`) to publish.
-# The pages of the model are generated from srm_data.yaml by hooks/srm.py; pages you
-# write yourself go in docs/.
+# The srm plugin generates the model's pages (matrix, responsibilities, capabilities,
+# parties) from srm_data.yaml and adds them to the nav; pages you write go in docs/.
 site_name: Security handbook
 docs_dir: docs
 site_dir: site
@@ -99,47 +99,20 @@ theme:
   name: material
   font: false              # no web fonts: nothing is fetched from outside when reading
 
-hooks:
-  - hooks/srm.py
-
 plugins:
   - search
+  - srm                    # reads srm_data.yaml beside this file (SRM_DATA overrides it)
 
 markdown_extensions:
   - toc:
       permalink: true
   - admonition
   - tables
-
-extra:
-  srm:
-    data: srm_data.yaml    # SRM_DATA=other.yaml overrides this
-
-nav:
-  - Home: index.md
-  - Matrix: matrix.md
-  - Responsibilities: responsibilities/index.md
-  - Capabilities: capabilities/index.md
-  - Parties: parties/index.md
-  - One-page view: overview.md
-  - What changed: changes.md
-  - About this handbook: about.md
 """
 
 STARTER_ABOUT = """\
 # About this handbook
 
-This handbook is generated from `srm_data.yaml` by
-[srm-handbook](https://srm-handbook.dev/). Edit that file, run `srm validate`, and
-rebuild. Pages you write yourself, like this one, live in `docs/`.
+This handbook is generated from `srm_data.yaml` by srm-handbook. Edit that file, run
+`srm validate`, and rebuild. Pages you write yourself, like this one, live in `docs/`.
 """
-
-HOOK_MODULE = "srm_handbook.mkdocs.hook"
-
-
-def starter_hook() -> str:
-    """hooks/srm.py of a new project: the installed package's hook."""
-    return (
-        '"""MkDocs hook of srm-handbook: the handbook\'s pages from srm_data.yaml."""\n\n'
-        f"from {HOOK_MODULE} import *  # noqa: F403\n"
-    )

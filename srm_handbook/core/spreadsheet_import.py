@@ -23,13 +23,23 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from . import strict_yaml
-from .diagnostics import Diagnostic, SrmDataError
-from .load import parse_model
-from .model import Srm
-from .schema import ID_PATTERN, MAX_ID_LENGTH, NOT_APPLICABLE
-from .sheets import CellDiagnostic, Table, Workbook
-from .workbook import ABOUT_FIELDS, DEFINITION_HEADER, DUTY_HEADER
+from srm_handbook.core import strict_yaml
+from srm_handbook.core.diagnostics import Diagnostic, SrmDataError
+from srm_handbook.core.load import parse_model
+from srm_handbook.core.model import Srm
+from srm_handbook.core.schema import ID_PATTERN, MAX_ID_LENGTH, NOT_APPLICABLE
+from srm_handbook.core.sheets import CellDiagnostic, Table, Workbook
+from srm_handbook.core.workbook_layout import (
+    ABOUT,
+    ABOUT_FIELDS,
+    DEFINITION_HEADER,
+    DEFINITIONS,
+    DUTIES,
+    DUTY_HEADER,
+    MATRIX,
+    MATRIX_FIELDS,
+    MATRIX_LEAD,
+)
 
 SCHEMA_LINE = "# yaml-language-server: $schema=schema/srm_data.schema.json"
 HEADER_SEARCH_ROWS = 30
@@ -155,19 +165,19 @@ class Mapping(_Strict):
 
 
 SRM_WORKBOOK = Mapping(
-    sheet="Matrix",
+    sheet=MATRIX,
     columns=Columns(
-        id="ID",
-        name="Responsibility",
-        category="Category",
-        description="Description",
-        aliases="Aliases",
-        references="References",
-        reviewed="Reviewed",
+        id=MATRIX_FIELDS[0],
+        name=MATRIX_LEAD[1],
+        category=MATRIX_LEAD[0],
+        description=MATRIX_FIELDS[1],
+        aliases=MATRIX_FIELDS[2],
+        references=MATRIX_FIELDS[3],
+        reviewed=MATRIX_FIELDS[4],
     ),
-    duties_sheet=DutySheet(sheet="Duties"),
-    definitions_sheet="Parties & Capabilities",
-    about_sheet="About",
+    duties_sheet=DutySheet(sheet=DUTIES),
+    definitions_sheet=DEFINITIONS,
+    about_sheet=ABOUT,
 )
 """The documented mapping for a workbook written by ``srm export --format xlsx``."""
 
@@ -737,7 +747,7 @@ def choose_mapping(book: Workbook, mapping: Mapping | None) -> Mapping:
     if mapping is not None:
         return mapping
     names = {_key(n) for n in book.tables}
-    wanted = {_key(n) for n in ("Matrix", "Duties", "Parties & Capabilities")}
+    wanted = {_key(n) for n in (MATRIX, DUTIES, DEFINITIONS)}
     return SRM_WORKBOOK if wanted <= names else Mapping()
 
 

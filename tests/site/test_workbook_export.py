@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from srm_handbook.load import load_model, parse_model
-from srm_handbook.workbook import to_xlsx
+from srm_handbook.core.load import load_model, parse_model
+from srm_handbook.site.workbook import to_xlsx
 
-from .conftest import DATA, ROOT, BuildResult
-from .helpers import BASE, TWO_ROWS, edit
-from .site_html import read_page
+from ..conftest import DATA, ROOT, BuildResult
+from ..helpers import BASE, TWO_ROWS, edit
+from ..site_html import read_page
 
 
 def srm_bytes(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
