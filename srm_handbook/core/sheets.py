@@ -206,7 +206,11 @@ back as the character, which the validator then refuses at its cell."""
 
 
 def _cell_text(value: object, data_type: str | None) -> Cell:
-    if data_type == "f" or (isinstance(value, str) and data_type == "f"):
+    if isinstance(value, str) and data_type not in ("f", "e"):  # nearly every cell
+        if "_x" in value:
+            value = _CONTROL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        return Cell(value)
+    if data_type == "f":
         return Cell("", f"holds a formula ({str(value)[:60]}): srm import reads only values")
     if data_type == "e":
         return Cell("", f"holds the error value {value}")
@@ -224,8 +228,6 @@ def _cell_text(value: object, data_type: str | None) -> Cell:
         return Cell(value.isoformat(sep=" "))
     if isinstance(value, dt.date | dt.time):
         return Cell(value.isoformat())
-    if isinstance(value, str):
-        return Cell(_CONTROL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value))
     return Cell("", f"holds an unreadable value of type {type(value).__name__}")
 
 

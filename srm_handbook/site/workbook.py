@@ -153,8 +153,9 @@ class _Writer:
         n = 0
         for n, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
-                sheet.write_string(n, col, value)
-                columns[col].append(value)
+                if value:  # an empty cell stays empty (and costs nothing)
+                    sheet.write_string(n, col, value)
+                    columns[col].append(value)
         for col, value in enumerate(header):
             sheet.write_string(0, col, value, self.header)
             sheet.set_column(col, col, _width(columns[col]), self.cell)
