@@ -48,6 +48,8 @@ class CellDiagnostic(Diagnostic):
         where = self.path
         if self.line and self.column:
             where += f"{column_letter(self.column)}{self.line}"
+        elif self.line and where.endswith("!"):
+            where += f"{self.line}:{self.line}"  # a whole row, as Excel writes it
         elif self.line:
             where += f"row {self.line}"
         else:

@@ -114,14 +114,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _none(value: Any) -> Any:
+    """``null`` in a mapping file (read as text, like every scalar): no such column."""
+    return None if isinstance(value, str) and value.strip() in ("", "null", "~") else value
+
+
+Header = Annotated[str | None, BeforeValidator(_none)]
+
+
 class Columns(_Strict):
-    id: str | None = Field(default=None, description="Ids; default: made from the names.")
+    id: Header = Field(default=None, description="Ids; default: made from the names.")
     name: str = "Responsibility"
-    category: str | None = "Category"
-    description: str | None = "Description"
-    aliases: str | None = None
-    references: str | None = None
-    reviewed: str | None = None
+    category: Header = "Category"
+    description: Header = "Description"
+    aliases: Header = None
+    references: Header = None
+    reviewed: Header = None
 
 
 class DutyColumn(_Strict):
@@ -282,6 +290,8 @@ class _Reader:
         self.draft = Draft(title=title or mapping.title or stem)
         self.values: dict[str, tuple[str, ...]] = {}
         self.cap_by_header: dict[int, str] = {}
+        self._cap_keys: dict[str, str] = {}
+        self._cat_keys: dict[str, str] = {}
 
     # cells
     def _cell(self, table: Table, row: int, col: int | None) -> str:
@@ -347,8 +357,11 @@ class _Reader:
         if header is None:
             return None
         col = by_key.get(_key(header))
-        if col is None and what in ("name",):
-            self.errors.append(table.error(header_row, 0, f"no column named {header!r}"))
+        # a column the mapping names must exist; a default one (Category) may be absent
+        if col is None and (what == "name" or what in self.mapping.columns.model_fields_set):
+            self.errors.append(
+                table.error(header_row, 0, f"no column named {header!r} (columns.{what})")
+            )
         return col
 
     # declarations
@@ -454,12 +467,11 @@ class _Reader:
             return
         header_row, by_key, written = found
         c = m.columns
+        errors_before = len(self.errors)
         col = {
             key: self._column(table, by_key, header_row, getattr(c, key), key)
             for key in Columns.model_fields
         }
-        if c.id and col["id"] is None and m is SRM_WORKBOOK:
-            self.errors.append(table.error(header_row, 0, f"no column named {c.id!r}"))
         if col["name"] is None:
             return
         duty_cols: dict[int, DutyColumn] = {}
@@ -469,6 +481,8 @@ class _Reader:
                 self.errors.append(table.error(header_row, 0, f"no duty column named {header!r}"))
                 continue
             duty_cols[dc] = duty
+        if len(self.errors) > errors_before:
+            return  # a column the mapping names is missing: every row would be wrong
         used = {v for v in col.values() if v is not None} | set(duty_cols)
         self._capability_columns(table, header_row, by_key, written, used)
         self._value_map()
@@ -527,6 +541,8 @@ class _Reader:
                 continue
             self.draft.capabilities[decl.id] = decl
             self.cap_by_header[oc] = decl.id
+            self._cap_keys.setdefault(_key(decl.name), decl.id)
+            self._cap_keys[_key(decl.id)] = decl.id
         if not chosen:
             self.errors.append(
                 table.error(
@@ -631,10 +647,9 @@ class _Reader:
         self.draft.rows.append(row)
 
     def _capability_id(self, text: str) -> str:
-        for cid, decl in self.draft.capabilities.items():
-            if _key(text) in (_key(cid), _key(decl.name)):
-                return cid
-        return slug(text)
+        """The capability a duty names by id or name (an unknown one is left for the
+        validator to report at the duty's cell)."""
+        return self._cap_keys.get(_key(text)) or slug(text)
 
     def _category(self, table: Table, r: int, col: int | None) -> str:
         text = self._cell(table, r, col).strip() if col is not None else ""
@@ -642,11 +657,20 @@ class _Reader:
             if col is not None:
                 self.errors.append(table.error(r, col, "empty category"))
             text = "General"
-        for cid, decl in self.draft.categories.items():
-            if _key(decl.name) == _key(text) or cid == text:
-                return cid
-        cid = slug(text) or "general"
+        if not self._cat_keys:  # the declared ones (from a definitions sheet), by name and id
+            for cid, decl in self.draft.categories.items():
+                self._cat_keys.setdefault(_key(decl.name), cid)
+                self._cat_keys.setdefault(cid, cid)
+        found = self._cat_keys.get(_key(text)) or self._cat_keys.get(text)
+        if found:
+            return found
+        base = cid = slug(text) or "general"
+        n = 1
+        while cid in self.draft.categories:  # another name made the same id
+            n += 1
+            cid = f"{base}-{n}"
         self.draft.categories[cid] = Declared(cid, text)
+        self._cat_keys[_key(text)] = cid
         return cid
 
     def _references(self, text: str, src: Source) -> list[tuple[str, str]]:
@@ -836,16 +860,18 @@ def _scope_default(row: RowIn, party: str) -> list[str]:
 
 def gaps(row: RowIn) -> list[tuple[str, str, Source]]:
     """(capability, party, owner cell) for every owner with no duty that applies."""
-    out = []
-    for cid, (parties, src) in row.owners.items():
-        for party in parties:
-            covered = any(
-                d.party == party and (d.capabilities is None or cid in d.capabilities)
-                for d in row.duties
-            )
-            if not covered:
-                out.append((cid, party, src))
-    return out
+    covered: set[tuple[str, str | None]] = set()
+    for d in row.duties:
+        if d.capabilities is None:  # an unscoped duty: every capability its party owns
+            covered.add((d.party, None))
+        else:
+            covered.update((d.party, cap) for cap in d.capabilities)
+    return [
+        (cid, party, src)
+        for cid, (parties, src) in row.owners.items()
+        for party in parties
+        if (party, None) not in covered and (party, cid) not in covered
+    ]
 
 
 def to_yaml(draft: Draft, source: str, allow_gaps: bool) -> _Yaml:
@@ -975,9 +1001,10 @@ def import_workbook(
     if not allow_gaps:
         errors += gap_errors
     srm = None
-    if not draft.rows:
+    if not draft.rows or not draft.parties:
         if not errors:
-            errors.append(CellDiagnostic(f"{book.source}:", 0, 0, "no responsibilities found"))
+            problem = "no responsibilities found" if not draft.rows else "no cell names a party"
+            errors.append(CellDiagnostic(f"{book.source}:", 0, 0, problem))
         raise SrmDataError(errors)
     try:
         srm = parse_model(text.encode("utf-8"), "import")

@@ -437,3 +437,30 @@ def test_xlsx_control_characters_from_another_writer(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert list(cell_errors(result.stderr, tmp_path)) == ["ctl.xlsx:Sheet1!C2"]
     assert "U+001B" in result.stderr
+
+
+def test_a_column_the_options_name_must_exist(tmp_path: Path) -> None:
+    book = ccm_sheet(tmp_path / "ccm.xlsx", GOOD_ROWS)
+    options = [o.replace("Control Domain", "Control Domian") for o in CCM_OPTIONS]
+    result = srm("import", book, *options)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{book}:SSRM!2:2: error: no column named 'Control Domian' (columns.category)",
+        "1 error",
+    ]
+
+
+def test_categories_whose_names_make_the_same_id(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Responsibility,Category,Hosting,Duty\n"
+        "A,Audit & Assurance,customer,Do A.\nB,Audit Assurance,customer,Do B.\n",
+        encoding="utf-8",
+    )
+    result = srm("import", path, "--duty-column", "Duty=customer")
+    assert result.returncode == 0, result.stderr
+    model = parse_model(result.stdout.encode())
+    assert [(c.id, c.name) for c in model.categories] == [
+        ("audit-assurance", "Audit & Assurance"),
+        ("audit-assurance-2", "Audit Assurance"),
+    ]
