@@ -14,7 +14,7 @@ process's peak resident memory (``ru_maxrss``). Also timed in this process: read
 workbook with openpyxl (read-only) and the rest (mapping, YAML, validation), and the
 export of the ``srm`` workbook. Prints a Markdown table.
 
-    .venv/bin/python scripts/bench_import.py [--runs 3] [--caps 50] [--keep DIR]
+    .venv/bin/python scripts/bench_import.py [--runs 3] [--rows 1000] [--caps 50] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ CCM_OPTIONS = [
 _WORDS = ("CSP-Owned", "Shared CSP and CSC", "CSC-Owned")
 
 
-def write_ccm(path: Path) -> None:
+def write_ccm(path: Path, rows: int) -> None:
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("SSRM")
     header = [
@@ -67,7 +67,7 @@ def write_ccm(path: Path) -> None:
     ]
     for col, text in enumerate(header):
         sheet.write_string(0, col, text)
-    for i in range(ROWS):
+    for i in range(rows):
         words = [_WORDS[(i + k) % 3] for k in range(3)]
         row = [
             f"CTL-{i:04d}",
@@ -118,28 +118,33 @@ def in_process(book: Path, options: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--caps", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="write the workbooks here and keep them")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="srm-bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
 
-    model = parse_model(generate(ROWS, args.caps).encode("utf-8"))
+    rows = args.rows
+    model = parse_model(generate(rows, args.caps).encode("utf-8"))
     start = time.perf_counter()
     data = to_xlsx(model)
     export_s = time.perf_counter() - start
     srm_book = work / "srm.xlsx"
     srm_book.write_bytes(data)
     ccm_book = work / "ccm.xlsx"
-    write_ccm(ccm_book)
+    write_ccm(ccm_book, rows)
     duties = sum(len(r.duties) for r in model.responsibilities)
 
     cases = [
-        (f"srm workbook, {ROWS} x {args.caps}, {duties} duty rows", srm_book, []),
-        (f"CCM-like sheet, {ROWS} rows x 3 capabilities + 2 duty columns", ccm_book, CCM_OPTIONS),
+        (f"srm workbook, {rows} x {args.caps}, {duties} duty rows", srm_book, []),
+        (f"CCM-like sheet, {rows} rows x 3 capabilities + 2 duty columns", ccm_book, CCM_OPTIONS),
     ]
     print("# Import benchmark\n")
-    print(f"Command: `.venv/bin/python scripts/bench_import.py --runs {args.runs}`\n")
+    print(
+        f"Command: `.venv/bin/python scripts/bench_import.py --runs {args.runs} "
+        f"--rows {rows} --caps {args.caps}`\n"
+    )
     print(
         "| workbook | size (MB) | srm import (s) | peak RSS (MB) | openpyxl read (s) "
         "| map + YAML + validate (s) |"
@@ -153,7 +158,7 @@ def main() -> None:
         read_s, rest_s = in_process(book, options)
         size = book.stat().st_size / (1024 * 1024)
         print(f"| {label} | {size:.2f} | {wall:.2f} | {rss:.0f} | {read_s:.2f} | {rest_s:.2f} |")
-    print(f"\nsrm export --format xlsx of the {ROWS} x {args.caps} model: {export_s:.2f} s")
+    print(f"\nsrm export --format xlsx of the {rows} x {args.caps} model: {export_s:.2f} s")
     if not args.keep:
         for path in work.iterdir():
             path.unlink()
