@@ -20,6 +20,7 @@ export of the ``srm`` workbook. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -115,29 +116,41 @@ def in_process(book: Path, options: list[str]) -> tuple[float, float]:
     return read, time.perf_counter() - start
 
 
+def write_workbooks(work: Path, rows: int, caps: int) -> None:
+    """The two workbooks, and what the report needs to know about them (in a process of
+    its own: see :func:`main`)."""
+    model = parse_model(generate(rows, caps).encode("utf-8"))
+    start = time.perf_counter()
+    data = to_xlsx(model)
+    export_s = time.perf_counter() - start
+    (work / "srm.xlsx").write_bytes(data)
+    write_ccm(work / "ccm.xlsx", rows)
+    duties = sum(len(r.duties) for r in model.responsibilities)
+    (work / "facts.json").write_text(json.dumps({"export_s": export_s, "duties": duties}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--caps", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="write the workbooks here and keep them")
+    parser.add_argument("--write-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rows = args.rows
+    if args.write_only:
+        write_workbooks(args.write_only, rows, args.caps)
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="srm-bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
-
-    rows = args.rows
-    model = parse_model(generate(rows, args.caps).encode("utf-8"))
-    start = time.perf_counter()
-    data = to_xlsx(model)
-    export_s = time.perf_counter() - start
-    srm_book = work / "srm.xlsx"
-    srm_book.write_bytes(data)
-    ccm_book = work / "ccm.xlsx"
-    write_ccm(ccm_book, rows)
-    duties = sum(len(r.duties) for r in model.responsibilities)
-
+    # The model is built in another process: a child's peak RSS (ru_maxrss) counts the
+    # memory of the process it was forked from, so this one stays small until measured.
+    size = ["--rows", str(rows), "--caps", str(args.caps)]
+    subprocess.run([sys.executable, __file__, *size, "--write-only", str(work)], check=True)
+    facts = json.loads((work / "facts.json").read_text())
+    srm_book, ccm_book = work / "srm.xlsx", work / "ccm.xlsx"
     cases = [
-        (f"srm workbook, {rows} x {args.caps}, {duties} duty rows", srm_book, []),
+        (f"srm workbook, {rows} x {args.caps}, {facts['duties']} duty rows", srm_book, []),
         (f"CCM-like sheet, {rows} rows x 3 capabilities + 2 duty columns", ccm_book, CCM_OPTIONS),
     ]
     print("# Import benchmark\n")
@@ -150,19 +163,36 @@ def main() -> None:
         "| map + YAML + validate (s) |"
     )
     print("|---|---|---|---|---|---|")
+    measured_all = []
     for label, book, options in cases:
         out = work / f"{book.stem}.yaml"
         measured = [run_import(book, out, options) for _ in range(args.runs)]
+        measured_all.append((label, book, options, measured))
+    baseline = run_version()
+    for label, book, options, measured in measured_all:
         wall = statistics.median(m[0] for m in measured)
         rss = max(m[1] for m in measured)
         read_s, rest_s = in_process(book, options)
         size = book.stat().st_size / (1024 * 1024)
         print(f"| {label} | {size:.2f} | {wall:.2f} | {rss:.0f} | {read_s:.2f} | {rest_s:.2f} |")
-    print(f"\nsrm export --format xlsx of the {rows} x {args.caps} model: {export_s:.2f} s")
+    print(
+        f"\nsrm export --format xlsx of the {rows} x {args.caps} model: "
+        f"{facts['export_s']:.2f} s. `srm --version` (start-up alone): {baseline[0]:.2f} s, "
+        f"{baseline[1]:.0f} MB."
+    )
     if not args.keep:
         for path in work.iterdir():
             path.unlink()
         work.rmdir()
+
+
+def run_version() -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "srm_handbook.cli", "--version"], stdout=subprocess.DEVNULL
+    )
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
 if __name__ == "__main__":
