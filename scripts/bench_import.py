@@ -145,8 +145,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     # The model is built in another process: a child's peak RSS (ru_maxrss) counts the
     # memory of the process it was forked from, so this one stays small until measured.
-    size = ["--rows", str(rows), "--caps", str(args.caps)]
-    subprocess.run([sys.executable, __file__, *size, "--write-only", str(work)], check=True)
+    shape = ["--rows", str(rows), "--caps", str(args.caps)]
+    subprocess.run([sys.executable, __file__, *shape, "--write-only", str(work)], check=True)
     facts = json.loads((work / "facts.json").read_text())
     srm_book, ccm_book = work / "srm.xlsx", work / "ccm.xlsx"
     cases = [
