@@ -501,7 +501,9 @@ class _Reader:
         written: dict[int, str],
         used: set[int],
     ) -> None:
-        by_name = {_key(d.name): d for d in self.draft.capabilities.values()}
+        by_name: dict[str, list[Declared]] = {}  # two capabilities may share a name
+        for d in self.draft.capabilities.values():
+            by_name.setdefault(_key(d.name), []).append(d)
         declared = dict(self.draft.capabilities)
         self.draft.capabilities = {}
         if self.mapping.owners is not None:
@@ -525,7 +527,10 @@ class _Reader:
                 if oc not in used:
                     chosen.append((oc, written[oc], ""))
         for oc, header, cid in chosen:
-            decl = declared.get(cid) or by_name.get(_key(header))
+            decl = declared.get(cid)
+            same_name = by_name.get(_key(header), [])
+            if decl is None and same_name:  # the next one of that name, in order
+                decl = same_name.pop(0) if len(same_name) > 1 else same_name[0]
             if decl is None:
                 ident = cid or slug(header)
                 decl = Declared(ident, header.strip())

@@ -44,11 +44,20 @@ _DEFAULT_DATE = dt.datetime(2000, 1, 1)
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 
-def owner_names(srm: Srm, parties: tuple[str, ...]) -> str:
+def party_labels(srm: Srm) -> dict[str, str]:
+    """How the Matrix names each party: its name, or its id when two parties' names differ
+    only in case or spacing (a reader, and srm import, could not tell them apart)."""
+    keys = [" ".join(p.name.split()).casefold() for p in srm.parties]
+    if len(set(keys)) == len(keys):
+        return {p.id: p.name for p in srm.parties}
+    return {p.id: p.id for p in srm.parties}
+
+
+def owner_names(labels: dict[str, str], parties: tuple[str, ...]) -> str:
     """A Matrix cell: the owners' names one per line, or ``n/a``."""
     if not parties:
         return NOT_APPLICABLE
-    return OWNER_SEPARATOR.join(srm.party[p].name for p in parties)
+    return OWNER_SEPARATOR.join(labels[p] for p in parties)
 
 
 def reference_line(title: str, url: str) -> str:
@@ -61,13 +70,14 @@ def matrix_header(srm: Srm) -> list[str]:
 
 
 def matrix_rows(srm: Srm) -> list[list[str]]:
+    labels = party_labels(srm)
     rows = []
     for r in srm.responsibilities:
         rows.append(
             [
                 srm.category[r.category].name,
                 r.name,
-                *(owner_names(srm, r.owners[c.id]) for c in srm.capabilities),
+                *(owner_names(labels, r.owners[c.id]) for c in srm.capabilities),
                 r.id,
                 r.description or "",
                 ", ".join(r.aliases),
@@ -79,14 +89,21 @@ def matrix_rows(srm: Srm) -> list[list[str]]:
 
 
 def duty_rows(srm: Srm) -> list[list[str]]:
-    """One row per duty: the capabilities it applies to after defaulting, one per line."""
+    """One row per duty: the capabilities it applies to after defaulting, one per line
+    (their names; their ids when two capabilities share a name)."""
+    names = [c.name for c in srm.capabilities]
+    label = (
+        {c.id: c.name for c in srm.capabilities}
+        if len(set(names)) == len(names)
+        else {c.id: c.id for c in srm.capabilities}
+    )
     return [
         [
             r.id,
             r.name,
             d.party,
             srm.party[d.party].name,
-            "\n".join(srm.capability[c].name for c in d.capabilities),
+            "\n".join(label[c] for c in d.capabilities),
             d.text,
         ]
         for r in srm.responsibilities

@@ -70,6 +70,22 @@ def test_round_trip_of_a_synthetic_model(tmp_path: Path) -> None:
     assert parse_model(result.stdout.encode()) == load_model(source)
 
 
+def test_round_trip_when_names_are_shared(tmp_path: Path) -> None:
+    """Two capabilities and two parties with the same name: the workbook falls back to
+    ids where names would be ambiguous, and the model still comes back equal."""
+    text = (FIXTURES / "cloud_four_parties.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Compute", "name: Speicher").replace(
+        "name: Kunde", "name: Plattform-Team"
+    )
+    source = tmp_path / "shared-names.yaml"
+    source.write_text(text, encoding="utf-8")
+    book = tmp_path / "srm.xlsx"
+    assert srm("export", "--format", "xlsx", source, "-o", book).returncode == 0
+    result = srm("import", book)
+    assert result.returncode == 0, result.stderr
+    assert parse_model(result.stdout.encode()) == load_model(source)
+
+
 def test_imported_yaml_names_the_source_row_of_every_responsibility(tmp_path: Path) -> None:
     book = tmp_path / "srm.xlsx"
     srm("export", "--format", "xlsx", DATA, "-o", book)
