@@ -15,6 +15,7 @@ import yaml
 
 from srm_handbook.core.load import load_model
 
+from ..conftest import build_site
 from ..helpers import srm
 from ..site_html import broken_links, read_page
 
@@ -56,6 +57,28 @@ def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
     assert not (tmp_path / "schema").exists()
     assert srm("init", tmp_path, "--force").returncode == 0
     assert load_model(data).title == "Example shared responsibility model"
+
+
+def test_init_model_builds_in_this_projects_handbook(tmp_path: Path) -> None:
+    """The starter model, as `srm init` writes it, builds with `mkdocs build --strict`
+    (this repository's mkdocs.yml; the next test builds the project `--mkdocs` writes)."""
+    assert srm("init", tmp_path / "new").returncode == 0
+    result = build_site(tmp_path, tmp_path / "new" / "srm_data.yaml")
+    matrix = read_page(result.site, "matrix/")
+    assert {(c.responsibility, c.capability, c.owners) for c in matrix.cells} == {
+        ("encryption-at-rest", "hosting", "platform"),
+        ("encryption-at-rest", "storage", "platform you"),
+        ("access-control", "hosting", "you"),
+        ("access-control", "storage", "you"),
+        ("backups", "hosting", "n/a"),
+        ("backups", "storage", "platform"),
+    }
+    page = read_page(result.site, "responsibilities/encryption-at-rest/")
+    assert {(d.party, d.capabilities) for d in page.duties} == {
+        ("platform", "hosting storage"),
+        ("you", "storage"),
+    }
+    assert broken_links(result.site) == []
 
 
 def test_init_mkdocs_project_builds_strictly(tmp_path: Path) -> None:
