@@ -39,7 +39,7 @@ def _write(rows: Iterable[Sequence[str]], delimiter: str, bom: bool) -> str:
     out = io.StringIO()
     if bom:
         out.write(BOM)
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerows([csv_safe(v) for v in row] for row in rows)
     return out.getvalue()
 
