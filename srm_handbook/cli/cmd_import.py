@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from srm_handbook.cli.common import EXIT_OK, Formatter, SubParsers, UsageError
 from srm_handbook.core.sheets import read
 from srm_handbook.core.spreadsheet_import import Columns, Mapping, import_workbook, load_mapping
 from srm_handbook.files import write_atomic
@@ -65,23 +66,15 @@ def _mapping(args: argparse.Namespace) -> Mapping | None:
     return Mapping.model_validate(data)
 
 
-EXIT_OK, EXIT_USAGE = 0, 2
-
-
-def _usage(message: str) -> int:
-    print(f"srm: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     if args.output and args.output != "-" and os.path.exists(args.output) and not args.force:
-        return _usage(f"{args.output} exists; give --force to overwrite it")
+        raise UsageError(f"{args.output} exists; give --force to overwrite it")
     try:
         mapping = _mapping(args)
     except _Usage as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from None
     except ValueError as exc:  # pydantic's ValidationError
-        return _usage(f"the options do not make a mapping: {exc}")
+        raise UsageError(f"the options do not make a mapping: {exc}") from None
     book = read(args.file, delimiter=args.delimiter)
     result = import_workbook(book, mapping, title=args.title, allow_gaps=args.allow_gaps)
     for warning in result.gaps:
@@ -92,14 +85,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, result.text.encode("utf-8"))
         except OSError as exc:
-            return _usage(f"{args.output}: cannot write: {exc.strerror or exc}")
+            raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
         rows = result.rows
         gaps = f", {len(result.gaps)} gaps marked TODO" if result.gaps else ""
         print(f"srm: wrote {args.output} ({rows} responsibilities{gaps})", file=sys.stderr)
     return EXIT_OK
 
 
-def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+def register(sub: SubParsers, fmt: Formatter) -> None:
     p = sub.add_parser(
         "import",
         help="write srm_data.yaml from a spreadsheet (.xlsx or .csv)",

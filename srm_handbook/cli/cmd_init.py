@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
-from typing import Any
 
+from srm_handbook.cli.common import EXIT_OK, Formatter, SubParsers, UsageError
 from srm_handbook.core import schema
 from srm_handbook.core.starter import STARTER_ABOUT, STARTER_MKDOCS, STARTER_MODEL
 from srm_handbook.files import write_atomic
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -32,15 +29,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     taken = [p for p in files if p.exists()]
     if taken and not args.force:
         names = ", ".join(str(p) for p in taken)
-        print(f"srm: error: {names} exists; give --force to overwrite", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{names} already exists; give --force to overwrite")
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        print(f"srm: error: {exc.filename or root}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{exc.filename or root}: {exc.strerror or exc}") from None
     for path in files:
         print(f"srm: wrote {path}")
     print(
@@ -50,7 +45,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+def register(sub: SubParsers, fmt: Formatter) -> None:
     p = sub.add_parser(
         "init",
         help="start a model: a small valid srm_data.yaml that explains every field",

@@ -24,9 +24,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from srm_handbook.core import strict_yaml
-from srm_handbook.core.diagnostics import Diagnostic, SrmDataError
+from srm_handbook.core.diagnostics import Diagnostic, SrmDataError, SrmInputError
 from srm_handbook.core.load import parse_model
 from srm_handbook.core.model import Srm
+from srm_handbook.core.rules import did_you_mean
 from srm_handbook.core.schema import ID_PATTERN, MAX_ID_LENGTH, NOT_APPLICABLE
 from srm_handbook.core.sheets import CellDiagnostic, Table, Workbook
 from srm_handbook.core.workbook_layout import (
@@ -196,7 +197,7 @@ def load_mapping(path: str | Path) -> Mapping:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SrmDataError(
+        raise SrmInputError(
             [Diagnostic(shown, 1, 1, f"cannot read the mapping: {exc.strerror or exc}")]
         ) from None
     text, problems = strict_yaml.decode(raw)
@@ -214,9 +215,18 @@ def load_mapping(path: str | Path) -> Mapping:
         diags = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line, col = parsed.positions.of_value(loc) if loc else (1, 1)
+            at_key = err["type"] == "extra_forbidden"
+            locate = parsed.positions.of_key if at_key else parsed.positions.of_value
+            line, col = locate(loc) if loc else (1, 1)
             where = ".".join(str(p) for p in loc)
-            diags.append(Diagnostic(shown, line, col, f"{where}: {err['msg']}"))
+            message = str(err["msg"])
+            if err["type"] == "extra_forbidden":
+                models: dict[str, type[BaseModel]] = {"columns": Columns, "duties_sheet": DutySheet}
+                parent = models.get(str(loc[0]) if len(loc) == 2 else "", Mapping)
+                known = list(parent.model_fields)
+                hint = did_you_mean(str(loc[-1]), known) or f"; known: {', '.join(known)}"
+                message = f"unknown key{hint}"
+            diags.append(Diagnostic(shown, line, col, f"{where}: {message}"))
         raise SrmDataError(diags) from None
 
 

@@ -480,3 +480,19 @@ def test_categories_whose_names_make_the_same_id(tmp_path: Path) -> None:
         ("audit-assurance", "Audit & Assurance"),
         ("audit-assurance-2", "Audit Assurance"),
     ]
+
+
+def test_a_bad_mapping_file_is_reported_at_its_lines(tmp_path: Path) -> None:
+    book = ccm_sheet(tmp_path / "ccm.xlsx", GOOD_ROWS)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("sheet: SSRM\ncolums:\n  name: X\nheader_row: two\n", encoding="utf-8")
+    result = srm("import", book, "--mapping", mapping)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{mapping}:2:1: error: colums: unknown key (did you mean 'columns'?)",
+        f"{mapping}:4:13: error: header_row: Input should be a valid integer, unable to parse "
+        "string as an integer",
+        "2 errors",
+    ]
+    missing = srm("import", book, "--mapping", tmp_path / "none.yaml")
+    assert missing.returncode == 2 and "cannot read the mapping" in missing.stderr
