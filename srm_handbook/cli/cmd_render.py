@@ -84,7 +84,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     content = build_content(args.file, paths, labels=i18n.labels(language))
     out = Path(args.out)
     outputs = {page.src: page_markdown(page).encode("utf-8") for page in content.pages}
-    outputs.update((name, text.encode("utf-8")) for name, text in content.files.items())
+    outputs.update(
+        (name, text.encode("utf-8") if isinstance(text, str) else text)
+        for name, text in content.files.items()
+    )
     outputs["srm-nav.yml"] = nav_snippet(content.pages, prefix).encode("utf-8")
     written_before = _read_manifest(out)
     digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}

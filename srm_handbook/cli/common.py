@@ -40,13 +40,18 @@ def add_file_argument(p: argparse.ArgumentParser) -> None:
     )
 
 
-def write_output(text: str, out: str | None) -> None:
-    """``text`` to stdout (``out`` None or ``-``) or atomically to the file ``out``."""
+def write_output(text: str | bytes, out: str | None) -> None:
+    """``text`` (or bytes, e.g. a workbook) to stdout (``out`` None or ``-``) or atomically
+    to the file ``out``."""
     if out is None or out == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return
     try:
-        write_atomic(out, text.encode("utf-8"))
+        write_atomic(out, text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
         raise UsageError(f"{out}: cannot write: {exc.strerror or exc}") from None
 

@@ -37,8 +37,8 @@ ASSET_DIR = "assets/srm/"
 class SiteContent:
     srm: Srm
     pages: list[GeneratedPage]
-    files: dict[str, str]
-    """Other published files: path (prefix included) -> text."""
+    files: dict[str, str | bytes]
+    """Other published files: path (prefix included) -> text (or bytes: srm.xlsx)."""
 
 
 def error_banner(errors: list[str], labels: i18n.Labels = i18n.ENGLISH) -> str:
@@ -100,7 +100,7 @@ def build_content(
             log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
     exported = exports(srm)
-    digest = export.digest(exported["srm.json"])
+    digest = export.digest(str(exported["srm.json"]))
     options = ViewOptions(paths=paths, today=today, history=hist, digest=digest, labels=labels)
     generated = list(pages(srm, options))
     timings["pages"] = time.perf_counter() - mark

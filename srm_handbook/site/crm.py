@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from srm_handbook.core.crosswalk import control_rows, customer_duties
 from srm_handbook.site.exports import csv_safe
+from srm_handbook.site.workbook import Sheet
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Duty, Srm
 
@@ -92,3 +93,20 @@ def to_csv(srm: Srm, framework_id: str) -> str:
     for row in crm_rows(srm, framework_id):
         writer.writerow([csv_safe(row.control), row.can_be_inherited, csv_safe(row.text)])
     return out.getvalue()
+
+
+def sheets(srm: Srm) -> list[Sheet]:
+    """The customer responsibility matrix of each framework as a workbook sheet ("CRM
+    <framework id>", FedRAMP's three columns, as :func:`to_csv`); none without roles."""
+    if not (srm.frameworks and srm.has_roles):
+        return []
+    out: list[Sheet] = []
+    names: set[str] = set()
+    for i, f in enumerate(srm.frameworks, start=1):
+        name = f"CRM {f.id}"[:31]  # a sheet name has at most 31 characters
+        if name in names:
+            name = f"CRM {i} {f.id}"[:31]
+        names.add(name)
+        rows = [[r.control, r.can_be_inherited, r.text] for r in crm_rows(srm, f.id)]
+        out.append((name, CRM_HEADER, rows))
+    return out

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
 from srm_handbook.site import crm, export_schema, i18n, oscal
 from srm_handbook.site import exports as export
+from srm_handbook.site import workbook
 from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.framework_pages import FrameworkPieces, catalog_label
 from srm_handbook.site.markdown_text import plain_text
@@ -386,14 +387,15 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
         yield framework(ctx, f)
 
 
-def exports(srm: Srm) -> dict[str, str]:
+def exports(srm: Srm) -> dict[str, str | bytes]:
     """Files published beside the pages (site contract): name -> content. A model with
     framework mappings adds ``srm.oscal.json`` and, with roles, each framework's customer
-    responsibility matrix (``srm-crm-<id>.csv``)."""
-    files = {
+    responsibility matrix (``srm-crm-<id>.csv``, and a sheet of ``srm.xlsx``)."""
+    files: dict[str, str | bytes] = {
         "srm.json": export.to_json(srm),
         export_schema.SCHEMA_FILE: export_schema.schema_text(),
         "srm.csv": export.to_csv(srm),
+        "srm.xlsx": workbook.to_xlsx(srm, crm.sheets(srm)),
     }
     if srm.frameworks:
         files["srm.oscal.json"] = oscal.to_oscal_json(srm)
