@@ -32,6 +32,11 @@ class PartyRecord(_Record):
     possessive: str = Field(description='As written, or the name + "\'s".')
     plural: bool = Field(description='The name takes a plural verb ("You own").')
     description: str | None = Field(description="Markdown, as written.")
+    role: Literal["provider", "customer"] | None = Field(
+        default=None,
+        description="Only in a model with framework mappings or roles: `provider`, "
+        "`customer`, or null.",
+    )
 
 
 class CapabilityRecord(_Record):
@@ -55,6 +60,11 @@ class DutyRecord(_Record):
         description="The capabilities the duty applies to after defaulting (rule 3), in "
         "the order of `capabilities`.",
     )
+    id: str | None = Field(description="The duty's own id (unique in its row), or null.")
+    key: str = Field(
+        description="A stable key: `<responsibility>/<id>`, or derived from the row, the "
+        "party and the text when the duty has no id."
+    )
 
 
 class ReferenceRecord(_Record):
@@ -77,6 +87,19 @@ class ResponsibilityRecord(_Record):
     reviewed: str | None = Field(
         json_schema_extra={"format": "date"}, description="YYYY-MM-DD, or null."
     )
+    controls: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Only in a model with framework mappings: framework id -> the control "
+        "ids this row addresses (an empty object when it maps none).",
+    )
+
+
+class FrameworkRecord(_Record):
+    id: str = _id()
+    name: str
+    catalog: str | None = Field(
+        description="A built-in catalog name, the path of a catalog file, or null."
+    )
 
 
 class SrmJson(_Record):
@@ -97,6 +120,9 @@ class SrmJson(_Record):
     parties: list[PartyRecord]
     capabilities: list[CapabilityRecord]
     categories: list[CategoryRecord]
+    frameworks: list[FrameworkRecord] | None = Field(
+        default=None, description="Only in a model with framework mappings, in file order."
+    )
     responsibilities: list[ResponsibilityRecord]
 
 

@@ -19,7 +19,10 @@ from ..helpers import srm
 
 COMMITTED = ROOT / "schema" / "srm.schema.json"
 DOCS = ROOT / "docs" / "exports.md"
-MODELS = sorted(p for p in FIXTURES.glob("*.yaml") if p.name != "forge_seed_transcription.yaml")
+MODELS = sorted(
+    [p for p in FIXTURES.glob("*.yaml") if p.name != "forge_seed_transcription.yaml"]
+    + [FIXTURES / "mapped" / "srm_data.yaml"]
+)
 
 
 def _validator() -> Any:
