@@ -19,8 +19,22 @@ Path = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 MAX_FILE_BYTES = 40 * 1024 * 1024  # an XL model (5,000 rows x 100 capabilities) is ~36 MiB
-MAX_DEPTH = 32
+MAX_DEPTH = 8
+"""Nesting levels, the top-level mapping included. The format's deepest value is at level
+7 (the top level, responsibilities, a row, duties, a party's list, a duty, its applies_to
+list); every level deeper costs memory for each value below it."""
 MAX_BAD_BYTES_REPORTED = 20
+
+# The work is bounded, not only the bytes: a file of one-character flow items holds 20
+# million YAML nodes in 40 MiB, and every node costs time and memory. A real model spends
+# more than 10 bytes a node (the XL model: 12, 3.1 million events in 36 MiB), so:
+MAX_EVENTS = MAX_FILE_BYTES // 10
+"""YAML events (scalars, collection starts and ends) read before the file is refused."""
+MAX_ENTRIES = 20_000
+"""Entries of one list or mapping: twice the longest a model has (10,000 rows), so that an
+over-long section still gets the schema's own message."""
+MAX_PROBLEMS = 1_000
+"""YAML problems (duplicate keys, anchors, aliases, tags) collected before reading stops."""
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # Line breaks to YAML that editors do not show as line breaks: a line that reads as a
@@ -174,6 +188,17 @@ def _node_problems(event: Any, mark: Mark) -> list[Problem]:
     return found
 
 
+def _too_many_entries(kind: str) -> str:
+    return (
+        f"a {kind} with more than {MAX_ENTRIES:,} entries: no list or mapping of a model "
+        "is that long; reading stopped here"
+    )
+
+
+def _too_many_problems() -> str:
+    return f"more than {MAX_PROBLEMS:,} problems in the YAML; reading stopped here"
+
+
 def parse(text: str) -> StrictYaml:
     """Parse one YAML document from ``text`` strictly (see the module docstring)."""
     positions = Positions()
@@ -252,25 +277,49 @@ def parse(text: str) -> StrictYaml:
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+    def stop(event: Any, message: str) -> None:
+        start = event.start_mark
+        problems.append(Problem(start.line + 1, start.column + 1, message))
+
     try:
         event: Any
-        for event in yaml.parse(text, Loader=_Loader):
+        for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+            if count >= MAX_EVENTS:
+                stop(
+                    event,
+                    f"more than {MAX_EVENTS:,} YAML values and collections: far more than "
+                    "any model holds; reading stopped here",
+                )
+                break
             kind = type(event)
             if kind is scalar_event:
                 start = event.start_mark
                 mark = (start.line + 1, start.column + 1)
                 if event.anchor is not None or event.tag is not None:
                     problems += _node_problems(event, mark)
+                    if len(problems) >= MAX_PROBLEMS:
+                        stop(event, _too_many_problems())
+                        break
                 if not stack:
                     attach(event.value, mark, not event.style)
                     continue
                 top = stack[-1]
                 if not top.is_map:
                     container = top.container
+                    if len(container) >= MAX_ENTRIES:
+                        stop(event, _too_many_entries("list"))
+                        break
                     values[(*top.path, len(container))] = mark
                     container.append(event.value)
                 elif top.key is None:
+                    if len(top.container) >= MAX_ENTRIES:
+                        stop(event, _too_many_entries("mapping"))
+                        break
                     set_key(top, event.value, mark, not event.style)
+                    if len(problems) >= MAX_PROBLEMS:
+                        stop(event, _too_many_problems())
+                        break
                 else:
                     if top.key_ok:
                         path = (*top.path, top.key)
@@ -287,10 +336,16 @@ def parse(text: str) -> StrictYaml:
                 start = event.start_mark
                 mark = (start.line + 1, start.column + 1)
                 problems += _node_problems(event, mark)
+                if len(problems) >= MAX_PROBLEMS:
+                    stop(event, _too_many_problems())
+                    break
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         Problem(*mark, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")
                     )
+                    break
+                if stack and len(stack[-1].container) >= MAX_ENTRIES:
+                    stop(event, _too_many_entries("mapping" if stack[-1].is_map else "list"))
                     break
                 new: Any = {} if kind is mapping_start else []
                 stack.append(_Frame(new, child_path(), mark))
@@ -303,6 +358,9 @@ def parse(text: str) -> StrictYaml:
                     )
                 )
                 attach(None, mark, False)
+                if len(problems) >= MAX_PROBLEMS:
+                    stop(event, _too_many_problems())
+                    break
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from srm_handbook.core import schema, strict_yaml
 from srm_handbook.core.diagnostics import SrmDataError
@@ -319,3 +320,78 @@ def test_pathological_files_end_quickly_with_clean_errors(name: str, tmp_path: P
     assert lines[-1].endswith(("error", "errors"))
     for line in lines[:-1]:
         assert line.startswith(f"{path}:") and ": error: " in line, line
+
+
+# -- issue 14: the work is bounded, not only the bytes -------------------------------------
+
+
+def _flow_items(count: int, per_list: int, depth: int) -> str:
+    """An unknown key holding ``count`` one-character items in flow lists of at most
+    ``per_list`` items, each list ``depth`` levels below the key."""
+    group = "[" * (depth - 1) + ",".join(["a"] * per_list) + "]" * (depth - 1)
+    groups = max(1, count // per_list)
+    return "x: [" + ",".join([group] * groups) + "]\n"
+
+
+def test_a_list_longer_than_any_model_has_is_refused_where_it_gets_too_long() -> None:
+    doc = to_yaml(minimal_document("Long list"))
+    items = strict_yaml.MAX_ENTRIES + 1
+    text = doc + "x: [" + ",".join(["a"] * items) + "]\n"
+    ((line, message),) = load_errors(text)
+    assert line == doc.count("\n") + 1
+    assert message.startswith(f"a list with more than {strict_yaml.MAX_ENTRIES:,} entries")
+    mapping = doc + "x: {" + ",".join(f"k{i}: a" for i in range(items)) + "}\n"
+    ((_, message),) = load_errors(mapping)
+    assert message.startswith(f"a mapping with more than {strict_yaml.MAX_ENTRIES:,} entries")
+    # At the limit the YAML is read, and the schema says what is wrong.
+    at_limit = doc + "x: [" + ",".join(["a"] * strict_yaml.MAX_ENTRIES) + "]\n"
+    assert [m for _, m in load_errors(at_limit)] == [m for _, m in load_errors(doc + "x: [a]\n")]
+
+
+def test_the_number_of_yaml_nodes_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists short and shallow enough to pass the other limits, but too many nodes in
+    all: refused when the budget is spent (here a small one, to keep the test fast; the
+    real one is measured by scripts/bench_hostile_load.py)."""
+    doc = to_yaml(minimal_document("Many nodes"))
+    events = sum(1 for _ in yaml.parse(doc, Loader=yaml.SafeLoader))
+    assert strict_yaml.MAX_FILE_BYTES // strict_yaml.MAX_EVENTS == 10  # 10 bytes a node
+    monkeypatch.setattr(strict_yaml, "MAX_EVENTS", events + 1000)
+    ((_, under),) = load_errors(doc + _flow_items(400, per_list=100, depth=3))
+    assert under.startswith("unknown key 'x'")
+    ((_, over),) = load_errors(doc + _flow_items(2000, per_list=100, depth=3))
+    assert over.startswith("more than ") and "YAML values and collections" in over
+
+
+def test_a_flood_of_yaml_problems_stops_reading() -> None:
+    doc = to_yaml(minimal_document("Duplicates"))
+    text = doc + "x: {" + ", ".join(["a: a"] * 100_000) + "}\n"
+    errors = load_errors(text)
+    assert len(errors) == strict_yaml.MAX_PROBLEMS + 1
+    assert errors[-1][1] == (
+        f"more than {strict_yaml.MAX_PROBLEMS:,} problems in the YAML; reading stopped here"
+    )
+
+
+def test_the_hostile_shapes_of_issue_14_are_refused_quickly(tmp_path: Path) -> None:
+    """The review's shapes at 4 MiB (they took 18 s and 1 GB to end in "unknown key"):
+    each now ends at the limit it breaks, long before its end."""
+    doc = to_yaml(minimal_document("Hostile"))
+    size = 4 * 2**20
+    shapes = {
+        "flat": doc + "x: [" + ",".join(["a"] * (size // 2)) + "]\n",
+        "nested 30 deep": doc + _flow_items(size // 2, per_list=1000, depth=30),
+        "block": doc + "x:\n" + "- a\n" * (size // 4),
+    }
+    for name, text in shapes.items():
+        path = tmp_path / "hostile.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "srm_handbook.cli", "validate", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 1, name
+        assert "Traceback" not in result.stderr
+        message = result.stderr.splitlines()[0]
+        assert "reading stopped here" in message or "nesting is deeper" in message, message
