@@ -10,11 +10,13 @@ How the model maps (docs/data-format.md, "OSCAL export"):
   canonical OSCAL URL where one exists, else a ``urn:srm-handbook:`` name), with an
   implemented requirement per mapped control: the owners as ``responsible-roles`` and
   namespaced ``props`` (owner, inheritance, responsibility, the control id as written),
-  and the customer's responsibility (the customer parties' duties) in the remarks;
+  and the customer's responsibility in the remarks (the customer parties' duties that
+  apply, by reference: ``<responsibility>/duty-<party>-<n>``, the anchors of the pages);
 - every responsibility, mapped or not, is an implemented requirement of one more
   component (type ``policy``, the model's responsibilities), whose control implementation
   has the model itself as its source (``urn:srm-handbook:responsibilities``): owners per
-  capability as props, every duty once in the description. OSCAL has no place for a
+  capability as props, every duty once in the description (each after its reference).
+  OSCAL has no place for a
   responsibility that is not a control.
 
 The file is indented, with each implemented requirement and party on one line: its
@@ -115,17 +117,6 @@ def _id_prop(name: str, value: str) -> dict[str, str]:
 def _one_line(text: str) -> str:
     """A property value: one line, no spaces at the ends (OSCAL's StringDatatype)."""
     return " ".join(text.split()) or "-"
-
-
-def _duty_lines(srm: Srm, duties: list[Duty] | tuple[Duty, ...]) -> list[str]:
-    lines: dict[Duty, str] = srm.derived.setdefault("oscal_duty_lines", {})
-    out = []
-    for d in duties:
-        line = lines.get(d)
-        if line is None:
-            line = lines[d] = f"- {srm.party[d.party].name}: {plain_text(d.text)}"
-        out.append(line)
-    return list(dict.fromkeys(out))
 
 
 def _roles(srm: Srm, owners: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
@@ -249,7 +240,10 @@ def _responsibilities(srm: Srm) -> dict[str, Any]:
             scope = ""
             if several:
                 scope = " (" + ", ".join(srm.capability[c].name for c in d.capabilities) + ")"
-            lines.append(f"- {srm.party[d.party].name}: {plain_text(d.text)}{scope}")
+            lines.append(
+                f"- {d.responsibility}/{d.anchor}: {srm.party[d.party].name}: "
+                f"{plain_text(d.text)}{scope}"
+            )
         text = f"{r.name}."
         if r.description:
             text += "\n\n" + r.description
@@ -310,7 +304,9 @@ def _requirement(srm: Srm, f: Framework, row: ControlRow, index: int) -> dict[st
     if cell.inheritance is not None:
         customer = customer_duties(srm, row, cell.capability)
         req["remarks"] = (
-            "Customer responsibility:\n\n" + "\n".join(_duty_lines(srm, customer))
+            "Customer responsibility: the duties "
+            + ", ".join(dict.fromkeys(f"{d.responsibility}/{d.anchor}" for d in customer))
+            + " (their texts are in the responsibilities component)."
             if customer
             else "Customer responsibility: none (" + INHERITANCE_LABEL[cell.inheritance] + ")."
         )
