@@ -81,8 +81,17 @@ def mapped_controls(srm: Srm, framework_id: str) -> dict[str, list[str]]:
 
 def control_rows(srm: Srm, framework_id: str) -> tuple[ControlRow, ...]:
     """A row per control the model maps for the framework (site contract, framework
-    pages), with each capability's owners and inheritance."""
+    pages), with each capability's owners and inheritance (computed once per model)."""
+    key = ("control_rows", framework_id)
+    rows: tuple[ControlRow, ...] | None = srm.derived.get(key)
+    if rows is None:
+        rows = srm.derived[key] = _control_rows(srm, framework_id)
+    return rows
+
+
+def _control_rows(srm: Srm, framework_id: str) -> tuple[ControlRow, ...]:
     framework = srm.framework[framework_id]
+    cells_of: dict[tuple[str, tuple[str, ...]], ControlCell] = {}
     party_index = {p.id: i for i, p in enumerate(srm.parties)}
     rows = []
     for control, rids in mapped_controls(srm, framework_id).items():
@@ -93,7 +102,12 @@ def control_rows(srm: Srm, framework_id: str) -> tuple[ControlRow, ...]:
             for r in mapped:
                 owners.update(r.owners[cap.id])
             ordered = tuple(sorted(owners, key=party_index.__getitem__))
-            cells.append(ControlCell(cap.id, ordered, inheritance(srm, ordered)))
+            cell = cells_of.get((cap.id, ordered))
+            if cell is None:
+                cell = cells_of[cap.id, ordered] = ControlCell(
+                    cap.id, ordered, inheritance(srm, ordered)
+                )
+            cells.append(cell)
         found = framework.catalog.get(control) if framework.catalog else None
         rows.append(
             ControlRow(
@@ -127,12 +141,20 @@ def customer_duties(srm: Srm, row: ControlRow, capability: str) -> tuple[Duty, .
     """The customer's responsibility for (control, capability): the duties of customer
     parties, from the rows mapped to the control, that apply to the capability (data
     format, "Inheritance"), in model order."""
-    out = []
-    for rid in row.responsibilities:
-        for duty in srm.responsibility[rid].duties:
-            if capability in duty.capabilities and srm.party[duty.party].role == "customer":
-                out.append(duty)
-    return tuple(out)
+    by_cap = srm.customer_duties
+    return tuple(d for rid in row.responsibilities for d in by_cap[rid].get(capability, ()))
+
+
+def customer_duties_of_control(srm: Srm, row: ControlRow) -> tuple[Duty, ...]:
+    """Every customer duty, from the rows mapped to the control, that applies to at least
+    one capability (model order)."""
+    customers = {p.id for p in srm.parties if p.role == "customer"}
+    return tuple(
+        d
+        for rid in row.responsibilities
+        for d in srm.responsibility[rid].duties
+        if d.party in customers and d.capabilities
+    )
 
 
 def controls_of(srm: Srm, responsibility_id: str) -> tuple[tuple[Framework, tuple[str, ...]], ...]:

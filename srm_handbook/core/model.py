@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from srm_handbook.core.catalog import Catalog
 
@@ -131,6 +132,28 @@ class Srm:
     @cached_property
     def framework(self) -> dict[str, Framework]:
         return {f.id: f for f in self.frameworks}
+
+    @cached_property
+    def derived(self) -> dict[Any, Any]:
+        """Values other modules derive from the model (e.g. the crosswalk's control rows),
+        kept with it so that each is computed once however many pages and exports ask."""
+        return {}
+
+    @cached_property
+    def customer_duties(self) -> dict[str, dict[str, tuple[Duty, ...]]]:
+        """Row id -> capability -> the duties of customer parties (role ``customer``) in
+        the row that apply to the capability: what the crosswalk asks for every control
+        and capability."""
+        customers = {p.id for p in self.parties if p.role == "customer"}
+        out: dict[str, dict[str, tuple[Duty, ...]]] = {}
+        for r in self.responsibilities:
+            caps: dict[str, list[Duty]] = {}
+            for d in r.duties:
+                if d.party in customers:
+                    for c in d.capabilities:
+                        caps.setdefault(c, []).append(d)
+            out[r.id] = {c: tuple(ds) for c, ds in caps.items()}
+        return out
 
     @property
     def has_roles(self) -> bool:

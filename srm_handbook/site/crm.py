@@ -65,12 +65,16 @@ def crm_rows(srm: Srm, framework_id: str) -> list[CrmRow]:
     if not srm.has_roles:
         raise NoRolesError("the parties have no roles (provider, customer): no CRM")
     several = len(srm.capabilities) > 1
+    line_of: dict[Duty, str] = {}
     out = []
     for row in control_rows(srm, framework_id):
         for cell in row.cells:
             assert cell.inheritance is not None  # noqa: S101 (has_roles)
             duties = customer_duties(srm, row, cell.capability)
-            lines = _unique(f"{srm.party[d.party].name}: {plain_text(d.text)}" for d in duties)
+            for d in duties:
+                if d not in line_of:
+                    line_of[d] = f"{srm.party[d.party].name}: {plain_text(d.text)}"
+            lines = _unique(line_of[d] for d in duties)
             if several:
                 prefix = srm.capability[cell.capability].name + ": "
                 lines = [prefix + line for line in lines] or [prefix + "no customer duties"]

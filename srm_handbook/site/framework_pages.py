@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from srm_handbook.site import crm, exports as export
+from srm_handbook.site import exports as export
 from srm_handbook.core.crosswalk import (
     INHERITANCE_LABEL,
     ControlRow,
@@ -22,12 +22,13 @@ from srm_handbook.core.crosswalk import (
     control_anchor,
     control_rows,
     controls_of,
+    customer_duties_of_control,
     unmapped_controls,
 )
 from srm_handbook.site import i18n
 from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.markdown_text import plain_text
-from srm_handbook.core.model import Framework, Responsibility, Srm
+from srm_handbook.core.model import Duty, Framework, Responsibility, Srm
 from srm_handbook.site.paths import SitePaths
 
 
@@ -72,6 +73,7 @@ class FrameworkPieces(Fragments):
     ) -> None:
         super().__init__(srm, paths, overdue, labels)
         self._rows: dict[str, tuple[ControlRow, ...]] = {}
+        self._crm_duties: dict[tuple[str, str, int, str], str] = {}
         self._fw_url = {f.id: paths.url(SitePaths.framework(f.id)) for f in srm.frameworks}
 
     def rows(self, framework_id: str) -> tuple[ControlRow, ...]:
@@ -89,6 +91,7 @@ class FrameworkPieces(Fragments):
         srm = self.srm
         matrix = root + self.paths.url(SitePaths.MATRIX) + "?control="
         fid_prefix = framework_id + ":"
+        with_roles = srm.has_roles
         out = []
         cell_heads: dict[tuple[str, tuple[str, ...], str | None], str] = {}
         for row in self.rows(framework_id):
@@ -96,6 +99,12 @@ class FrameworkPieces(Fragments):
             links = ", ".join(
                 self._page_link(root, srm.responsibility[rid]) for rid in row.responsibilities
             )
+            crm_cell = ""
+            if with_roles:
+                duties = "".join(
+                    self._crm_duty(root, d) for d in customer_duties_of_control(srm, row)
+                )
+                crm_cell = f'<td class="srm-crm-cell"><ul class="srm-crm-duties">{duties}</ul></td>'
             cells = []
             for cell in row.cells:
                 key = (cell.capability, cell.owners, cell.inheritance)
@@ -112,9 +121,34 @@ class FrameworkPieces(Fragments):
                 f'id="{_e(row.anchor)}"><th scope="row"><span class="srm-control-id">'
                 f"{_e(row.control)}</span>{title}</th><td>{links} "
                 f'<a class="srm-matrix-link" href="{matrix}{_e(quote(fid_prefix + row.control))}">'
-                f"(in the matrix)</a></td>{''.join(cells)}</tr>"
+                f"(in the matrix)</a></td>{''.join(cells)}{crm_cell}</tr>"
             )
         return Markup("\n".join(out))  # noqa: S704 (escaped)
+
+    def _crm_duty(self, root: str, d: Duty) -> str:
+        """A customer duty in a control's row, linking to it on its responsibility page,
+        with the capabilities it applies to when that is not all of them (built once per
+        page depth)."""
+        key = (d.responsibility, d.party, d.index, root)
+        html = self._crm_duties.get(key)
+        if html is None:
+            caps = d.capabilities
+            scope = ""
+            if len(caps) < len(self.srm.capabilities):
+                names = (
+                    ", ".join(self._cname[c] for c in caps)
+                    if len(caps) <= 4
+                    else f"{len(caps)} capabilities"
+                )
+                scope = f' <span class="srm-scope">({names})</span>'
+            html = self._crm_duties[key] = (
+                f'<li data-srm-crm-duty data-responsibility="{d.responsibility}" '
+                f'data-party="{d.party}" data-capabilities="{" ".join(caps)}">'
+                f'<a href="{root}{self._resp_url[d.responsibility]}#{d.responsibility}--'
+                f'{d.anchor}">{_e(self.srm.party[d.party].name)}</a>: '
+                f"{_e(plain_text(d.text))}{scope}</li>"
+            )
+        return html
 
     def _cell(self, cap: str, owners: tuple[str, ...], inheritance: str | None) -> str:
         attrs, _, label = self._owners(owners)
@@ -128,28 +162,6 @@ class FrameworkPieces(Fragments):
             f'<td data-srm-control-cell data-capability="{cap}" {attrs} '
             f'data-inheritance="{inheritance}">{label}{tag}</td>'
         )
-
-    def crm_table_rows(self, page: str, framework_id: str) -> Markup:
-        """The customer responsibility matrix: a row per control and capability."""
-        root = self.paths.root(page)
-        out = []
-        for row in crm.crm_rows(self.srm, framework_id):
-            duties = "".join(
-                f'<li><a href="{root}{self._resp_url[d.responsibility]}#'
-                f'{d.responsibility}--{d.anchor}">{_e(self.srm.party[d.party].name)}</a>: '
-                f"{_e(plain_text(d.text))}</li>"
-                for d in dict.fromkeys(row.duties)
-            )
-            body = f'<ul class="srm-crm-duties">{duties}</ul>' if duties else ""
-            out.append(
-                f'<tr data-srm-crm data-control="{_e(row.control)}" '
-                f'data-capability="{row.capability}" data-inheritance="{row.inheritance}">'
-                f'<td><a href="#{_e(control_anchor(row.control))}">{_e(row.control)}</a></td>'
-                f"<td>{self._cname[row.capability]}</td>"
-                f'<td class="srm-inh-{_inh_class(row.inheritance)}">{row.can_be_inherited}</td>'
-                f"<td>{body}</td></tr>"
-            )
-        return Markup("\n".join(out))  # noqa: S704 (escaped)
 
     def unmapped(self, framework_id: str) -> Markup:
         items = []

@@ -10,11 +10,17 @@ How the model maps (docs/data-format.md, "OSCAL export"):
   canonical OSCAL URL where one exists, else a ``urn:srm-handbook:`` name), with an
   implemented requirement per mapped control: the owners as ``responsible-roles`` and
   namespaced ``props`` (owner, inheritance, responsibility, the control id as written),
-  the duties in the description and the customer's responsibility in the remarks;
-- every responsibility, mapped or not, is an implemented requirement of one more control
-  implementation per component, whose source is the model itself
-  (``urn:srm-handbook:responsibilities``): OSCAL has no place for a responsibility that
-  is not a control.
+  and the customer's responsibility in the remarks (the customer parties' duties that
+  apply, by reference: ``<responsibility>/duty-<party>-<n>``, the anchors of the pages);
+- every responsibility, mapped or not, is an implemented requirement of one more
+  component (type ``policy``, the model's responsibilities), whose control implementation
+  has the model itself as its source (``urn:srm-handbook:responsibilities``): owners per
+  capability as props, every duty once in the description (each after its reference).
+  OSCAL has no place for a
+  responsibility that is not a control.
+
+The file is indented, with each implemented requirement and party on one line: its
+size grows with the mappings times the capabilities, and the C JSON encoder writes it.
 
 Ids are ``uuid5`` of the model's ids, so exporting the same model twice gives the same
 file and a change to the model changes only what it touches.
@@ -22,13 +28,19 @@ file and a change to the model changes only what it touches.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
 from typing import Any
 
 from srm_handbook import __version__
-from srm_handbook.core.crosswalk import INHERITANCE_LABEL, control_rows, customer_duties
+from srm_handbook.core.crosswalk import (
+    INHERITANCE_LABEL,
+    ControlRow,
+    control_rows,
+    customer_duties,
+)
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Duty, Framework, Srm
 
@@ -43,6 +55,11 @@ _TOKEN_SAFE = re.compile(r"[A-Za-z0-9.-]")
 def uid(*parts: str) -> str:
     """A stable uuid5 from the model's ids (the parts are joined with ``/``)."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _party_uid(party: str) -> str:
+    return uid("party", party)
 
 
 def control_token(framework: Framework, control: str) -> str:
@@ -92,21 +109,27 @@ def _prop(name: str, value: str) -> dict[str, str]:
     return {"name": name, "ns": NS, "value": _one_line(value)}
 
 
+def _id_prop(name: str, value: str) -> dict[str, str]:
+    """A prop whose value is an id of the model (one word already)."""
+    return {"name": name, "ns": NS, "value": value}
+
+
 def _one_line(text: str) -> str:
     """A property value: one line, no spaces at the ends (OSCAL's StringDatatype)."""
     return " ".join(text.split()) or "-"
 
 
-def _duty_lines(srm: Srm, duties: list[Duty] | tuple[Duty, ...]) -> list[str]:
-    return list(dict.fromkeys(f"- {srm.party[d.party].name}: {plain_text(d.text)}" for d in duties))
-
-
 def _roles(srm: Srm, owners: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """``responsible-roles`` for owning parties: their role (or ``owner`` without roles)."""
-    by_role: dict[str, list[str]] = {}
-    for p in owners:
-        by_role.setdefault(srm.party[p].role or "owner", []).append(uid("party", p))
-    return [{"role-id": role, "party-uuids": uuids} for role, uuids in by_role.items()]
+    cache: dict[tuple[str, ...], list[dict[str, Any]]] = srm.derived.setdefault("oscal_roles", {})
+    key = tuple(owners)
+    roles = cache.get(key)
+    if roles is None:
+        by_role: dict[str, list[str]] = {}
+        for p in owners:
+            by_role.setdefault(srm.party[p].role or "owner", []).append(_party_uid(p))
+        roles = cache[key] = [{"role-id": r, "party-uuids": u} for r, u in by_role.items()]
+    return roles
 
 
 def to_oscal(srm: Srm) -> dict[str, Any]:
@@ -132,7 +155,8 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
                 "uuid": uid("party", p.id),
                 "type": "organization",
                 "name": p.name,
-                "props": [_prop("party-id", p.id)] + ([_prop("role", p.role)] if p.role else []),
+                "props": [_prop("party-id", p.id)]
+                + ([_prop("role", p.role)] if p.role else []),
                 **({"remarks": p.description} if p.description else {}),
             }
             for p in srm.parties
@@ -148,10 +172,10 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
         ]
     rows = {f.id: control_rows(srm, f.id) for f in srm.frameworks}
     components = []
-    for cap in srm.capabilities:
-        implementations = [_responsibilities(srm, cap.id)]
+    for index, cap in enumerate(srm.capabilities):
+        implementations = []
         for f in srm.frameworks:
-            reqs = [_requirement(srm, f, row, cap.id) for row in rows[f.id]]
+            reqs = [_requirement(srm, f, row, index) for row in rows[f.id]]
             if reqs:
                 implementations.append(
                     {
@@ -164,17 +188,18 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
                         "implemented-requirements": reqs,
                     }
                 )
-        components.append(
-            {
-                "uuid": uid("component", cap.id),
-                "type": "service",
-                "title": cap.name,
-                "description": cap.description or cap.name,
-                "props": [_prop("capability-id", cap.id)]
-                + ([_prop("status", cap.status)] if cap.status else []),
-                "control-implementations": implementations,
-            }
-        )
+        component: dict[str, Any] = {
+            "uuid": uid("component", cap.id),
+            "type": "service",
+            "title": cap.name,
+            "description": cap.description or cap.name,
+            "props": [_prop("capability-id", cap.id)]
+            + ([_prop("status", cap.status)] if cap.status else []),
+        }
+        if implementations:
+            component["control-implementations"] = implementations
+        components.append(component)
+    components.append(_responsibilities(srm))
     return {
         "component-definition": {
             "uuid": uid("component-definition", srm.title),
@@ -186,8 +211,8 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
                     "name": srm.title,
                     "description": srm.intro or srm.title,
                     "incorporates-components": [
-                        {"component-uuid": uid("component", c.id), "description": c.name}
-                        for c in srm.capabilities
+                        {"component-uuid": c["uuid"], "description": c["title"]}
+                        for c in components
                     ],
                 }
             ],
@@ -195,69 +220,81 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
     }
 
 
-def _responsibilities(srm: Srm, cap: str) -> dict[str, Any]:
-    """Every responsibility for one capability: owners, duties and the controls it maps."""
+def _responsibilities(srm: Srm) -> dict[str, Any]:
+    """The model's responsibilities as the requirements of a component of their own:
+    owners per capability, the controls each row maps, and every duty once."""
+    several = len(srm.capabilities) > 1
     reqs = []
     for r in srm.responsibilities:
-        owners = r.owners[cap]
-        props = [
-            _prop("responsibility-id", r.id),
-            _prop("category", r.category),
-        ]
-        props += [_prop("owner", p) for p in owners] or [_prop("owner", "n/a")]
+        props = [_prop("responsibility-id", r.id), _prop("category", r.category)]
+        owners: set[str] = set()
+        for cap in srm.capabilities:
+            cell = r.owners[cap.id]
+            owners.update(cell)
+            for value in cell or ("n/a",):
+                props.append({**_prop("owner", value), "class": token(cap.id)})
         for fid, ids in r.controls.items():
             props += [_prop("control", f"{fid}:{c}") for c in ids]
-        duties = [d for d in r.duties if cap in d.capabilities]
+        lines = []
+        for d in r.duties:
+            scope = ""
+            if several:
+                scope = " (" + ", ".join(srm.capability[c].name for c in d.capabilities) + ")"
+            lines.append(
+                f"- {d.responsibility}/{d.anchor}: {srm.party[d.party].name}: "
+                f"{plain_text(d.text)}{scope}"
+            )
         text = f"{r.name}."
         if r.description:
             text += "\n\n" + r.description
-        if owners:
-            text += "\n\n" + "\n".join(_duty_lines(srm, duties))
-        else:
-            text += "\n\nNot applicable to this capability."
+        if lines:
+            text += "\n\n" + "\n".join(lines)
         req: dict[str, Any] = {
-            "uuid": uid("responsibility", cap, r.id),
+            "uuid": uid("responsibility", r.id),
             "control-id": token(r.id),
             "description": text,
             "props": props,
         }
-        if owners:
-            req["responsible-roles"] = _roles(srm, owners)
+        ordered = [p.id for p in srm.parties if p.id in owners]
+        if ordered:
+            req["responsible-roles"] = _roles(srm, ordered)
         reqs.append(req)
     return {
-        "uuid": uid("control-implementation", cap, "responsibilities"),
-        "source": RESPONSIBILITIES_SOURCE,
-        "description": "The responsibilities of the shared responsibility model, as "
-        "requirements of their own: who owns each for this capability, and their duties.",
-        "implemented-requirements": reqs,
+        "uuid": uid("component", "responsibilities"),
+        "type": "policy",
+        "title": f"{srm.title}: responsibilities",
+        "description": "The responsibilities of the shared responsibility model: who owns "
+        "each for each capability (props 'owner', class: the capability), and every duty.",
+        "control-implementations": [
+            {
+                "uuid": uid("control-implementation", "responsibilities"),
+                "source": RESPONSIBILITIES_SOURCE,
+                "description": "The responsibilities, as requirements of their own.",
+                "implemented-requirements": reqs,
+            }
+        ],
     }
 
 
-def _requirement(srm: Srm, f: Framework, row: Any, cap: str) -> dict[str, Any]:
-    cell = next(c for c in row.cells if c.capability == cap)
+def _requirement(srm: Srm, f: Framework, row: ControlRow, index: int) -> dict[str, Any]:
+    """A mapped control for one capability (the ``index``-th)."""
+    cell = row.cells[index]
     props = [_prop("control-id", row.control)]
-    props += [_prop("responsibility", rid) for rid in row.responsibilities]
-    props += [_prop("owner", p) for p in cell.owners] or [_prop("owner", "n/a")]
+    props += [_id_prop("responsibility", rid) for rid in row.responsibilities]
+    props += [_id_prop("owner", p) for p in cell.owners] or [_id_prop("owner", "n/a")]
     if cell.inheritance is not None:
-        props.append(_prop("inheritance", cell.inheritance))
-    duties = [
-        d
-        for rid in row.responsibilities
-        for d in srm.responsibility[rid].duties
-        if cap in d.capabilities
-    ]
+        props.append(_id_prop("inheritance", cell.inheritance))
     names = ", ".join(srm.responsibility[rid].name for rid in row.responsibilities)
     text = f"Addressed by: {names}."
     if cell.owners:
-        owners = " & ".join(srm.party[p].name for p in cell.owners)
-        text += f"\n\nOwned by {owners}"
+        text += " Owned by " + " & ".join(srm.party[p].name for p in cell.owners)
         if cell.inheritance is not None:
             text += f" ({INHERITANCE_LABEL[cell.inheritance]})"
-        text += ".\n\n" + "\n".join(_duty_lines(srm, duties))
+        text += "."
     else:
-        text += "\n\nNot applicable to this capability."
+        text += " Not applicable to this capability."
     req: dict[str, Any] = {
-        "uuid": uid("requirement", cap, f.id, row.control),
+        "uuid": uid("requirement", cell.capability, f.id, row.control),
         "control-id": control_token(f, row.control),
         "description": text,
         "props": props,
@@ -265,9 +302,11 @@ def _requirement(srm: Srm, f: Framework, row: Any, cap: str) -> dict[str, Any]:
     if cell.owners:
         req["responsible-roles"] = _roles(srm, cell.owners)
     if cell.inheritance is not None:
-        customer = customer_duties(srm, row, cap)
+        customer = customer_duties(srm, row, cell.capability)
         req["remarks"] = (
-            "Customer responsibility:\n\n" + "\n".join(_duty_lines(srm, customer))
+            "Customer responsibility: the duties "
+            + ", ".join(dict.fromkeys(f"{d.responsibility}/{d.anchor}" for d in customer))
+            + " (their texts are in the responsibilities component)."
             if customer
             else "Customer responsibility: none (" + INHERITANCE_LABEL[cell.inheritance] + ")."
         )
@@ -275,5 +314,23 @@ def _requirement(srm: Srm, f: Framework, row: Any, cap: str) -> dict[str, Any]:
 
 
 def to_oscal_json(srm: Srm) -> str:
-    """``srm.oscal.json``: indented, keys in a fixed order, so versions diff cleanly."""
-    return json.dumps(to_oscal(srm), indent=2, ensure_ascii=False) + "\n"
+    """``srm.oscal.json``: indented, keys in a fixed order, each party and implemented
+    requirement on a line of its own, so versions diff cleanly and a large model writes
+    fast (the C encoder writes each line)."""
+    return _dump(to_oscal(srm), 0) + "\n"
+
+
+def _dump(value: Any, depth: int) -> str:
+    if isinstance(value, dict) and not ("control-id" in value or "party-uuids" in value or (
+        "type" in value and value.get("type") == "organization"
+    )):
+        if not value:
+            return "{}"
+        pad = "  " * (depth + 1)
+        items = [f"{pad}{json.dumps(k)}: {_dump(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        pad = "  " * (depth + 1)
+        items = [f"{pad}{_dump(v, depth + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return json.dumps(value, ensure_ascii=False)

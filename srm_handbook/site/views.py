@@ -328,8 +328,6 @@ def framework(ctx: PageContext, f: Framework) -> GeneratedPage:
         catalog_label=catalog_label,
     )
     toc = [TocEntry(2, "controls", ctx.labels.gettext("Mapped controls"))]
-    if ctx.srm.has_roles and rows:
-        toc.append(TocEntry(2, "crm", ctx.labels.gettext("Customer responsibility matrix")))
     if f.catalog is not None:
         toc.append(TocEntry(2, "unmapped", ctx.labels.gettext("Controls no responsibility maps")))
     # Search finds each mapped control by its id (and title), with the rows mapped to it.

@@ -20,6 +20,8 @@ PAGES = {
     "capability": "capabilities/web-triggers/",
     "party": "parties/you/",
     "one-page view": "overview/",
+    "frameworks": "frameworks/",
+    "framework": "frameworks/nist/",
 }
 
 

@@ -27,7 +27,8 @@ class ControlMark:
     control: str
     responsibilities: str
     cells: list[dict[str, str]] = field(default_factory=list)
-    text: str = ""
+    crm: list[dict[str, str]] = field(default_factory=list)
+    """The customer duties listed in the row (``data-srm-crm-duty``)."""
 
 
 class _Controls(html.parser.HTMLParser):
@@ -36,7 +37,6 @@ class _Controls(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[ControlMark] = []
-        self.crm: list[dict[str, str]] = []
         self.unmapped: list[str] = []
         self.cell: dict[str, str] | None = None
 
@@ -48,8 +48,8 @@ class _Controls(html.parser.HTMLParser):
         elif "data-srm-control-cell" in a:
             self.cell = {**a, "text": ""}
             self.rows[-1].cells.append(self.cell)
-        elif "data-srm-crm" in a:
-            self.crm.append(a)
+        elif "data-srm-crm-duty" in a:
+            self.rows[-1].crm.append(a)
         elif "data-srm-unmapped-control" in a:
             self.unmapped.append(a["data-srm-unmapped-control"])
 
@@ -112,12 +112,31 @@ def check_framework_page(site: BuildResult, framework: str) -> _Controls:
             assert cell["text"].startswith(label)
             if owners and value is not None:
                 assert cell["text"].endswith(INHERITANCE_TEXT[value])
-    # The CRM table: a row per control and capability, with the same inheritance.
-    if any(p.get("role") for p in data["parties"]):
-        assert len(page.crm) == len(table)
-        for mark in page.crm:
-            assert mark["data-inheritance"] == table[mark["data-control"],
-                                                     mark["data-capability"]][1]  # fmt: skip
+    # The customer's responsibility: per control, the customer duties of the mapped rows
+    # (each tagged with the capabilities it applies to), the union over the capabilities.
+    roles = {p["id"]: p.get("role") for p in data["parties"]}
+    for row in page.rows:
+        expected = [
+            (r["id"], d["party"], " ".join(d["capabilities"]))
+            for r in data["responsibilities"]
+            if row.control in r["controls"].get(framework, [])
+            for d in r["duties"]
+            if roles[d["party"]] == "customer"
+        ]
+        found = [
+            (m["data-responsibility"], m["data-party"], m["data-capabilities"]) for m in row.crm
+        ]
+        assert found == expected, row.control
+        for cap in data["capabilities"]:  # and per capability, the contract's duties
+            per_cap = [
+                (p, t) for p, t in customer_duty_texts(data, framework, row.control, cap["id"])
+            ]
+            shown = [
+                (m["data-party"],)
+                for m in row.crm
+                if cap["id"] in m["data-capabilities"].split()
+            ]
+            assert shown == [(p,) for p, _ in per_cap]
     return page
 
 
@@ -197,6 +216,17 @@ def test_published_crm_csv_equals_the_export(mapped_site: BuildResult) -> None:
     assert 'href="../../srm-crm-nist.csv"' in mapped_site.page("frameworks/nist/")
 
 
+def test_customer_duties_in_a_control_row_read_as_text(mapped_site: BuildResult) -> None:
+    page = mapped_site.page("frameworks/nist/")
+    row = page[page.index('data-control="IA-2(1)"') :]
+    row = row[: row.index("</tr>")]
+    assert (
+        '<a href="../../responsibilities/authentication/#authentication--duty-you-1">You</a>: '
+        'Rotate storage access keys every 90 days. <span class="srm-scope">(Storage)</span>'
+    ) in row
+    assert "Cloud Co</a>:" not in row  # provider duties are not the customer's
+
+
 def test_search_finds_a_control_id(mapped_site: BuildResult) -> None:
     index = json.loads((mapped_site.site / "search" / "search_index.json").read_text("utf-8"))
     hits = [d for d in index["docs"] if "IA-2(1)" in d["title"] or "IA-2(1)" in d["text"]]
@@ -230,7 +260,7 @@ def test_without_roles_pages_show_owners_only(tmp_path: Path) -> None:
     text = text.replace("    role: provider\n", "").replace("    role: customer\n", "")
     site = build_mapped(tmp_path, text)
     page = check_framework_page(site, "nist")
-    assert page.crm == []
+    assert all(row.crm == [] for row in page.rows)
     assert not list(site.site.glob("srm-crm-*.csv"))
     assert "Customer responsibility matrix" not in site.page("frameworks/nist/")
 
