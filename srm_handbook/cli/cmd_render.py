@@ -187,9 +187,14 @@ _SIGNATURES = {  # the start of each other kind of file srm render writes
     "srm-nav.yml": NAV_HEADER.encode("utf-8"),
     "srm.css": b"/* srm-handbook: ",
     "srm.js": b"/* srm-handbook: ",
-    "srm.csv": b"id,responsibility,category,",
-    "srm.json": b'{\n  "schema": ',
+    "srm.csv": b'"id","responsibility","category",',  # every field quoted (issue 14)
+    "srm.json": b'{\n  "$schema": "srm.schema.json",',
+    "srm.schema.json": b'{\n  "$schema": "https://json-schema.org/',
+    "srm.oscal.json": b'{\n  "component-definition": ',
+    "srm.xlsx": b"PK\x03\x04",  # a zip archive, as every workbook is
 }
+_CRM_CSV = re.compile(r"srm-crm-[a-z0-9-]+\.csv")
+_CRM_SIGNATURE = b"Control ID,"
 
 
 def made_by_render(rel: str, data: bytes) -> bool:
@@ -205,6 +210,8 @@ def made_by_render(rel: str, data: bytes) -> bool:
     if name in ("srm.css", "srm.js") and not rel.endswith(ASSET_DIR + name):
         return False
     signature = _SIGNATURES.get(name)
+    if signature is None and _CRM_CSV.fullmatch(name):
+        signature = _CRM_SIGNATURE
     return signature is not None and data.startswith(signature)
 
 
