@@ -147,22 +147,27 @@ class Fragments:
         key = (d.responsibility, d.party, d.index, root, tags, checklist)
         html = self._duties.get(key)
         if html is None:
-            html = self._duties[key] = self._build_duty(d, root, tags, checklist)
+            if checklist:
+                # The same item with what srm.js keeps ticks by (the key and version) and
+                # its number on the responsibility page, added to the start tag.
+                plain = self._duty(root, d, tags)
+                attrs = (
+                    f' data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
+                    f'data-srm-n="{d.index + 1}">'
+                )
+                html = plain.replace(">", attrs, 1)  # no ">" in the start tag's values
+            else:
+                html = self._build_duty(d, root, tags)
+            self._duties[key] = html
         return html
 
-    def _build_duty(self, d: Duty, root: str, tags: bool, checklist: bool) -> str:
+    def _build_duty(self, d: Duty, root: str, tags: bool) -> str:
         did = f"{d.responsibility}--{d.anchor}"
         anchor = f' id="{did}"' if tags else ""
         head = (
             f'<li data-srm-duty data-responsibility="{d.responsibility}" '
-            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}'
+            f'data-party="{d.party}" data-capabilities="{" ".join(d.capabilities)}"{anchor}>'
         )
-        if checklist:  # what srm.js keeps ticks by; its place on the responsibility page
-            head += (
-                f' data-srm-key="{_e(d.key)}" data-srm-version="{d.version}" '
-                f'data-srm-n="{d.index + 1}"'
-            )
-        head += ">"
         body = self._duty_body(d, did)
         if tags:
             links = "".join(
