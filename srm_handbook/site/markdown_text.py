@@ -21,8 +21,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Texts that Markdown would render as one plain paragraph: no markup characters at all.
-_PLAIN = re.compile(r"[^\n\\`*_\[\]<>&!#]*")
+# Texts that Markdown would render as one plain paragraph: one line (Markdown also breaks
+# lines at a carriage return), no markup characters and no tab (a leading one indents code).
+_PLAIN = re.compile(r"[^\n\r\t\\`*_\[\]<>&!#]*")
 _BLOCK_START = re.compile(r"\s*([-+*>=]|\d+[.)]|    )")
 
 
