@@ -13,17 +13,17 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from srm_handbook.files import write_atomic
-from srm_handbook.site import exports as export
-from srm_handbook.history.git_history import DEFAULT_LIMIT, History, load_history
 from srm_handbook.core.load import parse_model, read_data
+from srm_handbook.core.model import Srm
+from srm_handbook.files import write_atomic
+from srm_handbook.history.git_history import DEFAULT_LIMIT, History, load_history
+from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import plain_text
-from srm_handbook.core.model import Srm
 from srm_handbook.site.paths import SitePaths
 from srm_handbook.site.views import GeneratedPage, ViewOptions, environment, exports, pages
 

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from srm_handbook.core.crosswalk import control_rows, customer_duties
-from srm_handbook.site.exports import csv_safe
-from srm_handbook.site.workbook import Sheet
-from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.core.model import Duty, Srm
+from srm_handbook.site.exports import csv_safe
+from srm_handbook.site.markdown_text import plain_text
+from srm_handbook.site.workbook import Sheet
 
 CRM_HEADER = (
     "Control ID",

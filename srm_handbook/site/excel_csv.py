@@ -15,9 +15,9 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from srm_handbook.site.exports import csv_safe
 from srm_handbook.core.model import Srm
 from srm_handbook.core.schema import NOT_APPLICABLE
+from srm_handbook.site.exports import csv_safe
 
 BOM = "\ufeff"
 DELIMITERS = (",", ";")

@@ -19,10 +19,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from srm_handbook.core.model import Duty, Party, Responsibility, Srm
 from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import MarkdownRenderer
-from srm_handbook.core.model import Duty, Party, Responsibility, Srm
 from srm_handbook.site.paths import SitePaths
 
 
@@ -41,7 +41,9 @@ class Fragments:
         self.labels = labels
         overdue_title = _e(labels.gettext("Review overdue"))
         overdue_text = _e(labels.gettext("review overdue"))
-        self._overdue_flag = f' <span class="srm-overdue" title="{overdue_title}">{overdue_text}</span>'
+        self._overdue_flag = (
+            f' <span class="srm-overdue" title="{overdue_title}">{overdue_text}</span>'
+        )
         self._applies_to = _e(labels.gettext("Applies to"))
         self.md = MarkdownRenderer()
         self.overdue = overdue

@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from srm_handbook.site import exports as export
 from srm_handbook.core.crosswalk import (
     INHERITANCE_LABEL,
     ControlRow,
@@ -25,10 +24,11 @@ from srm_handbook.core.crosswalk import (
     customer_duties_of_control,
     unmapped_controls,
 )
+from srm_handbook.core.model import Duty, Framework, Responsibility, Srm
+from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.markdown_text import plain_text
-from srm_handbook.core.model import Duty, Framework, Responsibility, Srm
 from srm_handbook.site.paths import SitePaths
 
 

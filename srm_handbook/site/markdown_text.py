@@ -11,6 +11,7 @@ import re
 
 import markdown
 import nh3
+from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
@@ -20,9 +21,19 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Texts that Markdown would render as one plain paragraph: no markup characters at all.
-_PLAIN = re.compile(r"[^\n\\`*_\[\]<>&!#]*")
+# Texts that Markdown would render as one plain paragraph: one line (Markdown also breaks
+# lines at a carriage return), no markup characters and no tab (a leading one indents code).
+_PLAIN = re.compile(r"[^\n\r\t\\`*_\[\]<>&!#]*")
 _BLOCK_START = re.compile(r"\s*([-+*>=]|\d+[.)]|    )")
+
+
+class _Ampersand(InlineProcessor):  # type: ignore[misc]  # untyped library
+    """An ``&`` is a character like any other, also where it starts what looks like a
+    character reference: ``&copy;`` shows as typed, not as the sign. (Markdown's writer
+    escapes every ``&`` except those, so each is written out here as ``&amp;``.)"""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+        return self.md.htmlStash.store("&amp;"), m.start(0), m.end(0)
 
 
 def _new_markdown() -> markdown.Markdown:
@@ -32,6 +43,7 @@ def _new_markdown() -> markdown.Markdown:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.deregister("entity")
+    md.inlinePatterns.register(_Ampersand("&", md), "ampersand", 80)
     return md
 
 

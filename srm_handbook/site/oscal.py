@@ -41,8 +41,8 @@ from srm_handbook.core.crosswalk import (
     control_rows,
     customer_duties,
 )
+from srm_handbook.core.model import Framework, Srm
 from srm_handbook.site.markdown_text import plain_text
-from srm_handbook.core.model import Duty, Framework, Srm
 
 OSCAL_VERSION = "1.1.3"
 NS = "https://srm-handbook.dev/ns/oscal"
@@ -155,8 +155,7 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
                 "uuid": uid("party", p.id),
                 "type": "organization",
                 "name": p.name,
-                "props": [_prop("party-id", p.id)]
-                + ([_prop("role", p.role)] if p.role else []),
+                "props": [_prop("party-id", p.id)] + ([_prop("role", p.role)] if p.role else []),
                 **({"remarks": p.description} if p.description else {}),
             }
             for p in srm.parties
@@ -211,8 +210,7 @@ def to_oscal(srm: Srm) -> dict[str, Any]:
                     "name": srm.title,
                     "description": srm.intro or srm.title,
                     "incorporates-components": [
-                        {"component-uuid": c["uuid"], "description": c["title"]}
-                        for c in components
+                        {"component-uuid": c["uuid"], "description": c["title"]} for c in components
                     ],
                 }
             ],
@@ -321,9 +319,11 @@ def to_oscal_json(srm: Srm) -> str:
 
 
 def _dump(value: Any, depth: int) -> str:
-    if isinstance(value, dict) and not ("control-id" in value or "party-uuids" in value or (
-        "type" in value and value.get("type") == "organization"
-    )):
+    if isinstance(value, dict) and not (
+        "control-id" in value
+        or "party-uuids" in value
+        or ("type" in value and value.get("type") == "organization")
+    ):
         if not value:
             return "{}"
         pad = "  " * (depth + 1)

@@ -18,10 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
-from srm_handbook.site import crm, export_schema, i18n, oscal
+from srm_handbook.site import crm, export_schema, i18n, oscal, workbook
 from srm_handbook.site import exports as export
-from srm_handbook.site import workbook
-from srm_handbook.site.fragments import Fragments
 from srm_handbook.site.framework_pages import FrameworkPieces, catalog_label
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
@@ -167,9 +165,21 @@ def matrix(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.MATRIX
     html = _render("matrix.html.j2", c=ctx, page=page)
     toc = _category_toc(ctx.srm)
-    entries = (_entry("", ctx.labels.gettext("Responsibility matrix"), ctx.labels.gettext("Who owns each responsibility")),)
+    entries = (
+        _entry(
+            "",
+            ctx.labels.gettext("Responsibility matrix"),
+            ctx.labels.gettext("Who owns each responsibility"),
+        ),
+    )
     return GeneratedPage(
-        ctx.paths.src(page), ctx.labels.gettext("Responsibility matrix"), html, toc, True, False, entries
+        ctx.paths.src(page),
+        ctx.labels.gettext("Responsibility matrix"),
+        html,
+        toc,
+        True,
+        False,
+        entries,
     )
 
 
@@ -190,7 +200,14 @@ def responsibility(
         controls=controls,
     )
     toc = [TocEntry(2, "owners", ctx.labels.gettext("Owners"))]
-    toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s responsibilities") % {"possessive": p.possessive}) for p, _ in sections]
+    toc += [
+        TocEntry(
+            2,
+            f"party-{p.id}",
+            ctx.labels.gettext("%(possessive)s responsibilities") % {"possessive": p.possessive},
+        )
+        for p, _ in sections
+    ]
     if controls:
         toc.append(TocEntry(2, "controls", ctx.labels.gettext("Controls")))
     if r.references:
@@ -230,7 +247,12 @@ def responsibilities_index(ctx: PageContext) -> GeneratedPage:
         if rows
     )
     return GeneratedPage(
-        ctx.paths.src(page), ctx.labels.gettext("Responsibilities"), html, toc, True, search_entries=entries
+        ctx.paths.src(page),
+        ctx.labels.gettext("Responsibilities"),
+        html,
+        toc,
+        True,
+        search_entries=entries,
     )
 
 
@@ -246,7 +268,14 @@ def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
         choices=[(p.id, p.name) for p, _ in sections],
     )
     toc = [TocEntry(2, "owners", ctx.labels.gettext("Who owns what"))]
-    toc += [TocEntry(2, f"party-{p.id}", ctx.labels.gettext("%(possessive)s checklist") % {"possessive": p.possessive}) for p, _ in sections]
+    toc += [
+        TocEntry(
+            2,
+            f"party-{p.id}",
+            ctx.labels.gettext("%(possessive)s checklist") % {"possessive": p.possessive},
+        )
+        for p, _ in sections
+    ]
     entries = (_entry("", cap.name, cap.status, cap.description),)
     return GeneratedPage(
         ctx.paths.src(page), plain_text(cap.name), html, tuple(toc), search_entries=entries
@@ -256,9 +285,15 @@ def capability(ctx: PageContext, cap: Capability) -> GeneratedPage:
 def capabilities_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.CAPABILITIES
     html = _render("capabilities.html.j2", c=ctx, page=page)
-    entries = (_entry("", ctx.labels.gettext("Capabilities"), *(c.name for c in ctx.srm.capabilities)),)
+    entries = (
+        _entry("", ctx.labels.gettext("Capabilities"), *(c.name for c in ctx.srm.capabilities)),
+    )
     return GeneratedPage(
-        ctx.paths.src(page), ctx.labels.gettext("Capabilities"), html, in_nav=True, search_entries=entries
+        ctx.paths.src(page),
+        ctx.labels.gettext("Capabilities"),
+        html,
+        in_nav=True,
+        search_entries=entries,
     )
 
 
@@ -287,7 +322,13 @@ def parties_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.PARTIES
     html = _render("parties.html.j2", c=ctx, page=page)
     entries = (_entry("", ctx.labels.gettext("Parties"), *(p.name for p in ctx.srm.parties)),)
-    return GeneratedPage(ctx.paths.src(page), ctx.labels.gettext("Parties"), html, in_nav=True, search_entries=entries)
+    return GeneratedPage(
+        ctx.paths.src(page),
+        ctx.labels.gettext("Parties"),
+        html,
+        in_nav=True,
+        search_entries=entries,
+    )
 
 
 def overview(ctx: PageContext) -> GeneratedPage:
@@ -299,7 +340,9 @@ def overview(ctx: PageContext) -> GeneratedPage:
         *_category_toc(ctx.srm),
     )
     entries = (_entry("", ctx.labels.gettext("One-page view"), ctx.srm.title),)
-    return GeneratedPage(ctx.paths.src(page), ctx.labels.gettext("One-page view"), html, toc, True, False, entries)
+    return GeneratedPage(
+        ctx.paths.src(page), ctx.labels.gettext("One-page view"), html, toc, True, False, entries
+    )
 
 
 def frameworks_index(ctx: PageContext) -> GeneratedPage:
@@ -307,7 +350,11 @@ def frameworks_index(ctx: PageContext) -> GeneratedPage:
     html = _render("frameworks.html.j2", c=ctx, page=page, catalog_label=catalog_label)
     entries = (_entry("", ctx.labels.gettext("Frameworks"), *(f.name for f in ctx.srm.frameworks)),)
     return GeneratedPage(
-        ctx.paths.src(page), ctx.labels.gettext("Frameworks"), html, in_nav=True, search_entries=entries
+        ctx.paths.src(page),
+        ctx.labels.gettext("Frameworks"),
+        html,
+        in_nav=True,
+        search_entries=entries,
     )
 
 
@@ -352,12 +399,24 @@ def changes(ctx: PageContext) -> GeneratedPage:
     history = ctx.options.history
     html = _render("changes.html.j2", c=ctx, page=page, h=history)
     toc: tuple[TocEntry, ...] = ()
-    entries = [_entry("", ctx.labels.gettext("What changed"), ctx.labels.gettext("Change history of the model, newest first"))]
+    entries = [
+        _entry(
+            "",
+            ctx.labels.gettext("What changed"),
+            ctx.labels.gettext("Change history of the model, newest first"),
+        )
+    ]
     if history is not None:
         toc = tuple(TocEntry(2, e.anchor, e.title) for e in history.entries)
         entries += [_entry(e.anchor, e.title, e.summary) for e in history.entries]
     return GeneratedPage(
-        ctx.paths.src(page), ctx.labels.gettext("What changed"), html, toc, True, False, tuple(entries)
+        ctx.paths.src(page),
+        ctx.labels.gettext("What changed"),
+        html,
+        toc,
+        True,
+        False,
+        tuple(entries),
     )
 
 

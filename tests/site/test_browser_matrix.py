@@ -654,7 +654,10 @@ VISIBILITY = "es => es.map(e => getComputedStyle(e).contentVisibility)"
 
 @pytest.mark.parametrize(
     ("path", "groups"),
-    [("parties/you/", "fieldset.srm-category-group"), ("overview/", "section.srm-overview-category")],
+    [
+        ("parties/you/", "fieldset.srm-category-group"),
+        ("overview/", "section.srm-overview-category"),
+    ],
 )
 def test_large_pages_lay_out_lazily_but_anchors_and_find_reach_everything(
     page: Any, large_matrix: tuple[str, Any, Path], path: str, groups: str

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from srm_handbook.core import crosswalk
-from srm_handbook.site import crm
 from srm_handbook.core.load import load_model
+from srm_handbook.site import crm
 
 from ..conftest import FIXTURES, ROOT
 from ..crosswalk_reading import customer_duty_texts, inheritance_table

@@ -112,9 +112,7 @@ def test_the_docs_describe_every_field_of_srm_json() -> None:
         "PartyRecord": _documented_keys("### A party"),
         "CapabilityRecord": _documented_keys("### A capability"),
         "CategoryRecord": _documented_keys("### A category"),
-        "ResponsibilityRecord+DutyRecord+ReferenceRecord": _documented_keys(
-            "### A responsibility"
-        ),
+        "ResponsibilityRecord+DutyRecord+ReferenceRecord": _documented_keys("### A responsibility"),
     }
     described = {
         "Top level": list(schema["properties"]),

@@ -132,9 +132,7 @@ def check_framework_page(site: BuildResult, framework: str) -> _Controls:
                 (p, t) for p, t in customer_duty_texts(data, framework, row.control, cap["id"])
             ]
             shown = [
-                (m["data-party"],)
-                for m in row.crm
-                if cap["id"] in m["data-capabilities"].split()
+                (m["data-party"],) for m in row.crm if cap["id"] in m["data-capabilities"].split()
             ]
             assert shown == [(p,) for p, _ in per_cap]
     return page
@@ -301,8 +299,8 @@ def test_bundled_mapping_is_complete_and_stated_as_the_handbooks_own(
     for row in data["responsibilities"]:  # every row maps controls of every framework
         assert set(row["controls"]) == {"soc2", "iso27001", "nist"}, row["id"]
     home = bundled_site.page("")
-    assert "this handbook's own reading" in home.replace("’", "'")
-    assert "They are not Atlassian's" in home.replace("’", "'")
+    assert "this handbook's own reading" in home.replace("\u2019", "'")
+    assert "They are not Atlassian's" in home.replace("\u2019", "'")
     soc2 = bundled_site.page("frameworks/soc2/")
     mapped = len(read_controls(soc2).rows)
     assert f"{mapped} of 61 criteria mapped" in soc2

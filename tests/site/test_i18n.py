@@ -129,7 +129,10 @@ def test_an_unknown_language_falls_back_to_english_with_one_line(tmp_path: Path)
 
 def test_a_site_overrides_single_labels(tmp_path: Path) -> None:
     project = host_handbook(
-        tmp_path, models=(FORGE,), language="en", extra_options={"labels": {"Owners": "Accountable"}}
+        tmp_path,
+        models=(FORGE,),
+        language="en",
+        extra_options={"labels": {"Owners": "Accountable"}},
     )
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
@@ -140,14 +143,25 @@ def test_a_site_overrides_single_labels(tmp_path: Path) -> None:
 def test_srm_render_writes_the_pages_in_the_language_asked(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "srm_handbook.cli", "render", "--out", str(out), "--language",
-         "ja", str(FORGE_DATA)],
+        [
+            sys.executable,
+            "-m",
+            "srm_handbook.cli",
+            "render",
+            "--out",
+            str(out),
+            "--language",
+            "ja",
+            str(FORGE_DATA),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert i18n.labels("ja").gettext("Owners") in (out / "responsibilities" / "tenant-safety.md").read_text("utf-8")
+    assert i18n.labels("ja").gettext("Owners") in (
+        out / "responsibilities" / "tenant-safety.md"
+    ).read_text("utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "srm_handbook.cli", "render", "--out", str(out), "--language", "eo"],
         capture_output=True,

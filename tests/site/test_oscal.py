@@ -91,13 +91,9 @@ def test_every_party_capability_and_responsibility_is_represented() -> None:
     assert [r["control-id"] for r in reqs] == [r["id"] for r in model["responsibilities"]]
     names = {p["id"]: p["name"] for p in model["parties"]}
     for req, row in zip(reqs, model["responsibilities"], strict=True):
-        owners = {
-            (p["class"], p["value"]) for p in req["props"] if p["name"] == "owner"
-        }
+        owners = {(p["class"], p["value"]) for p in req["props"] if p["name"] == "owner"}
         assert owners == {
-            (cap, party)
-            for cap, cell in row["owners"].items()
-            for party in (cell or ["n/a"])
+            (cap, party) for cap, cell in row["owners"].items() for party in (cell or ["n/a"])
         }
         for duty in row["duties"]:  # every duty once, with the capabilities it applies to
             assert f": {names[duty['party']]}: {duty['text']}" in req["description"]

@@ -14,8 +14,8 @@ from srm_handbook.site.paths import SitePaths
 
 from ..conftest import BuildResult, build_site, make_project, run_build, serve_directory
 from ..helpers import srm
-from ..site_html import resolve
 from ..history.test_diff import base_model, dump, write
+from ..site_html import resolve
 
 HOSTILE_NAME = 'Auth "quoted" <b>bold</b> & co'
 

@@ -31,8 +31,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srm_handbook.site.inert_html import inert_text
 from srm_handbook.site.content import build_content
+from srm_handbook.site.inert_html import inert_text
 from srm_handbook.site.paths import SitePaths
 
 from ..conftest import run_build, serve_directory
