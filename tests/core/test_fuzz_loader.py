@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from srm_handbook.core import schema, synthetic
+from srm_handbook.core import schema, strict_yaml, synthetic
 from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.core.load import parse_model
 from srm_handbook.core.model import Srm
@@ -200,9 +200,11 @@ assert DATA_TEXT.count(TITLE_LINE) == 1
 assert DATA_TEXT.count(PARTY_LINE) == 1
 
 # Characters that may appear raw in a UTF-8 YAML file (no controls, surrogates or U+FFFE/F).
+# (U+2028 and U+2029 are refused raw: see (e).)
 file_text = st.text(
     alphabet=st.characters(
-        exclude_categories=["Cc", "Cs"], exclude_characters="\ufffe\uffff\ufeff\x85"
+        exclude_categories=["Cc", "Cs"],
+        exclude_characters="\ufffe\uffff\ufeff\x85\u2028\u2029",
     ),
     min_size=1,
     max_size=60,
@@ -227,7 +229,9 @@ def _duty_text(srm_model: Srm) -> str:
 @given(value=file_text | escaped_text, ascii_only=st.booleans())
 def test_quoted_duty_text_comes_back_exactly(value: str, ascii_only: bool) -> None:
     bmp_only = all(ord(c) <= 0xFFFF for c in value)  # else \u escapes would be surrogates
-    raw_unsafe = any(unicodedata.category(c) == "Cc" or c in "\ufffe\uffff\ufeff" for c in value)
+    raw_unsafe = any(
+        unicodedata.category(c) == "Cc" or c in "\ufffe\uffff\ufeff\u2028\u2029" for c in value
+    )
     quoted = json.dumps(value, ensure_ascii=bmp_only and (ascii_only or raw_unsafe))
     raw = DATA_TEXT.replace(DUTY_LINE, f"        - {quoted}\n").encode("utf-8")
     srm_model = check_outcome(raw)
@@ -316,3 +320,103 @@ def test_synthetic_data_is_always_valid(
     assert len(srm_model.parties) == parties
     expected_categories = synthetic.default_categories(rows) if categories is None else categories
     assert len(srm_model.categories) == expected_categories
+
+
+# -- (e) issue 14: deep flow collections, invisible line breaks, reserved ids ----------------
+
+# A flow collection nested level by level: each level a list or a one-key mapping, each
+# holding a few siblings, so that both depth and width vary.
+opener = st.sampled_from(["[", "{k: "])
+
+
+def _nest(levels: list[str], width: int) -> str:
+    inner = ",".join(["a"] * width)
+    for level in reversed(levels):
+        inner = f"[{inner}, b]" if level == "[" else f"{{k: {inner}, j: b}}"
+    return inner
+
+
+@FUZZ
+@given(
+    levels=st.lists(opener, min_size=1, max_size=3 * strict_yaml.MAX_DEPTH),
+    width=st.integers(min_value=1, max_value=40),
+    where=st.sampled_from(["unknown key", "duty", "intro", "owners"]),
+)
+def test_deep_flow_collections_end_with_one_clear_error(
+    levels: list[str], width: int, where: str
+) -> None:
+    value = _nest(levels, width)
+    if where == "unknown key":
+        raw, depth = DATA_TEXT + f"x: {value}\n", 1 + len(levels)
+    elif where == "intro":
+        raw, depth = DATA_TEXT.replace(TITLE_LINE, f"{TITLE_LINE}intro: {value}\n"), 1 + len(levels)
+    elif where == "duty":  # the duty list is at level 5: the value adds its own levels
+        raw, depth = DATA_TEXT.replace(DUTY_LINE, f"        - {value}\n"), 5 + len(levels)
+    else:
+        owners = "      custom-ui: atlassian\n"
+        raw = DATA_TEXT.replace(owners, f"      custom-ui: {value}\n", 1)
+        depth = 4 + len(levels)
+    assert check_outcome(raw.encode("utf-8")) is None
+    with_errors = _errors(raw)
+    if depth > strict_yaml.MAX_DEPTH:
+        assert any("nesting is deeper than" in m for m in with_errors), with_errors
+    else:
+        assert not any("nesting" in m for m in with_errors), with_errors
+
+
+def _errors(raw: str) -> list[str]:
+    try:
+        parse_model(raw.encode("utf-8"), "fuzz.yaml")
+    except SrmDataError as exc:
+        return [d.message for d in exc.diagnostics]
+    return []
+
+
+@FUZZ
+@given(
+    where=st.integers(min_value=0, max_value=len(DATA_TEXT)),
+    char=st.sampled_from(["\u2028", "\u2029", "\x85"]),
+    copies=st.integers(min_value=1, max_value=3),
+)
+def test_invisible_line_breaks_are_refused_where_they_are(
+    where: int, char: str, copies: int
+) -> None:
+    """Anywhere in the file, raw: refused, located by the lines an editor shows."""
+    text = DATA_TEXT[:where] + char * copies + DATA_TEXT[where:]
+    try:
+        parse_model(text.encode("utf-8"), "fuzz.yaml")
+    except SrmDataError as exc:
+        line = text.count("\n", 0, where) + 1
+        column = where - (text.rfind("\n", 0, where) + 1) + 1
+        first = exc.diagnostics[0]
+        assert (first.line, first.column) == (line, column), first
+        assert f"U+{ord(char):04X}" in first.message
+        assert len(exc.diagnostics) == copies
+    else:
+        raise AssertionError("a raw invisible line break was accepted")
+
+
+# The line defining an id in each section (at the start of a line, two spaces in).
+SECTIONS = {
+    "parties": [f"\n  {pid}:\n" for pid in ("atlassian", "you")],
+    "capabilities": ["\n  custom-ui:\n", "\n  web-triggers:\n", "\n  ui-kit:\n"],
+    "responsibilities": ["\n  authentication:\n"],
+}
+
+
+@FUZZ
+@given(
+    key=st.sampled_from([k for keys in SECTIONS.values() for k in keys]),
+    reserved=st.sampled_from(schema.RESERVED_IDS),
+    also_alias=st.booleans(),
+)
+def test_reserved_ids_are_refused_in_every_section(
+    key: str, reserved: str, also_alias: bool
+) -> None:
+    assert DATA_TEXT.count(key) == 1, key
+    text = DATA_TEXT.replace(key, f"\n  {reserved}:\n")
+    if also_alias:
+        text = DATA_TEXT + f"    aliases: [{reserved}]\n"
+    assert check_outcome(text.encode("utf-8")) is None
+    messages = _errors(text)
+    assert any(f"id {reserved!r} is reserved" in m for m in messages), messages
