@@ -8,16 +8,16 @@ session (these machines are noisy, so compare ratios, not seconds):
    MkDocs' automatic nav), which is what a team without this tool would keep;
 3. floor: the same set of pages holding only their titles, with our small nav.
 
-Sizes: S (the bundled Forge data), M (300 x 20), L (1,000 x 50), XL (5,000 x 100,
-``--no-xl`` skips it; the naive build is skipped above ``--naive-max-cells`` because it
-grows quadratically), and Lm: L with party roles and three NIST SP 800-53 controls mapped
-per row (3,000 mappings over the 1,011 controls of the catalog; its framework page holds
-every mapped control x 50 capabilities, its CRM and the unmapped controls). The mapped
-size is built ours and floor only (the naive build does not depend on mappings); the
-``frameworks (MB)`` column is the size of its ``frameworks/`` pages. Each build runs in
-its own process, which reports its wall time, peak memory (ru_maxrss) and, for ours, the
-time spent in our own code (the hook logs it). Prints a Markdown table; ``--write
-docs/benchmarks.md`` also saves it.
+Sizes: S (the Forge model, tests/fixtures/forge.yaml), M (300 x 20), L (1,000 x 50), XL
+(5,000 x 100, ``--no-xl`` skips it; the naive build is skipped above
+``--naive-max-cells`` because it grows quadratically), and Lm: L with party roles and
+three NIST SP 800-53 controls mapped per row (3,000 mappings over the 1,011 controls of
+the catalog; its framework page holds every mapped control x 50 capabilities, its CRM
+and the unmapped controls). The mapped size is built ours and floor only (the naive
+build does not depend on mappings); the ``frameworks (MB)`` column is the size of its
+``frameworks/`` pages. Each build runs in its own process, which reports its wall time,
+peak memory (ru_maxrss) and, for ours, the time spent in our own code (the hook logs
+it). Prints a Markdown table; ``--write docs/benchmarks.md`` also saves it.
 
     .venv/bin/python scripts/bench.py [--runs 3] [--sizes S,M,L,Lm,XL] [--write FILE]
 """
@@ -48,6 +48,9 @@ from srm_handbook.core.synthetic import generate
 from srm_handbook.site import exports as export
 
 ROOT = Path(__file__).resolve().parent.parent
+# S is the Forge model as bundled, frozen (srm_data.yaml is each team's own): the figures
+# of docs/benchmarks.md stay comparable.
+FORGE = ROOT / "tests" / "fixtures" / "forge.yaml"
 
 SIZES: dict[str, tuple[int, int, int] | None] = {
     "S": None,
@@ -283,7 +286,7 @@ def bench(
         shape = SIZES[size]
         data = work / "srm_data.yaml"
         if shape is None:
-            shutil.copy(ROOT / "srm_data.yaml", data)
+            shutil.copy(FORGE, data)
         else:
             text = generate(rows=shape[0], capabilities=shape[1], seed=1, controls_per_row=shape[2])
             data.write_text(text, encoding="utf-8")

@@ -187,7 +187,7 @@ def test_srm_json_keeps_every_string_exactly(hostile: HostileSite) -> None:
     assert out["title"] == doc["title"]
     assert out["intro"] == doc["intro"]
     for got, (pid, want) in zip(out["parties"], doc["parties"].items(), strict=True):
-        assert got == {"id": pid, **want}
+        assert got == {"id": pid, "plural": False, **want}
     for got, (cid, want) in zip(out["capabilities"], doc["capabilities"].items(), strict=True):
         assert got == {"id": cid, "status": None, **want}
     for got, (kid, want) in zip(out["categories"], doc["categories"].items(), strict=True):
