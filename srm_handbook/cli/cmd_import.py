@@ -76,7 +76,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:  # pydantic's ValidationError
         raise UsageError(f"the options do not make a mapping: {exc}") from None
     book = read(args.file, delimiter=args.delimiter)
-    result = import_workbook(book, mapping, title=args.title, allow_gaps=args.allow_gaps)
+    to_file = args.output is not None and args.output != "-"
+    base_dir = os.path.dirname(os.path.abspath(args.output)) if to_file else os.getcwd()
+    result = import_workbook(
+        book, mapping, title=args.title, allow_gaps=args.allow_gaps, base_dir=base_dir
+    )
     for warning in result.gaps:
         print(warning.format(), file=sys.stderr)
     if args.output is None or args.output == "-":

@@ -14,6 +14,7 @@ gives back an equal model. docs/spreadsheets.md documents all of it.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -131,6 +132,9 @@ class Columns(_Strict):
     aliases: Header = None
     references: Header = None
     reviewed: Header = None
+    controls: Header = None
+    """One ``framework: control id`` a line (or several ids after one framework, separated
+    by commas)."""
 
 
 class DutyColumn(_Strict):
@@ -144,6 +148,18 @@ class DutySheet(_Strict):
     party: str = DUTY_HEADER[2]
     capabilities: str = DUTY_HEADER[4]
     text: str = DUTY_HEADER[5]
+    id: Header = DUTY_HEADER[6]
+    """Optional: the duties' own ids, where the sheet has the column."""
+
+
+_DECLARATION_KEYS = {
+    "party": ("role", "possessive", "description", "plural"),
+    "capability": ("description", "status"),
+    "category": ("description",),
+    "framework": ("catalog",),
+}
+"""The optional keys of each kind of declaration, in the format's order; each is read
+from the definitions sheet's column of that name (capitalised)."""
 
 
 class PartyDeclaration(_Strict):
@@ -183,6 +199,7 @@ SRM_WORKBOOK = Mapping(
         aliases=MATRIX_FIELDS[2],
         references=MATRIX_FIELDS[3],
         reviewed=MATRIX_FIELDS[4],
+        controls=MATRIX_FIELDS[5],
     ),
     duties_sheet=DutySheet(sheet=DUTIES),
     definitions_sheet=DEFINITIONS,
@@ -251,6 +268,7 @@ class DutyIn:
     text: str
     capabilities: list[str] | None
     src: Source
+    id: str | None = None
 
 
 @dataclass
@@ -265,6 +283,7 @@ class RowIn:
     aliases: tuple[list[str], Source] | None = None
     references: tuple[list[tuple[str, str]], Source] | None = None
     reviewed: tuple[str, Source] | None = None
+    controls: tuple[dict[str, list[str]], Source] | None = None
     owners: dict[str, tuple[list[str], Source]] = field(default_factory=dict)
     duties: list[DutyIn] = field(default_factory=list)
     bad: bool = False
@@ -288,6 +307,7 @@ class Draft:
     parties: dict[str, Declared] = field(default_factory=dict)
     capabilities: dict[str, Declared] = field(default_factory=dict)
     categories: dict[str, Declared] = field(default_factory=dict)
+    frameworks: dict[str, Declared] = field(default_factory=dict)
     rows: list[RowIn] = field(default_factory=list)
 
 
@@ -391,6 +411,7 @@ class _Reader:
             "party": self.draft.parties,
             "capability": self.draft.capabilities,
             "category": self.draft.categories,
+            "framework": self.draft.frameworks,
         }
         for r in sorted(table.rows):
             if r <= header_row:
@@ -401,19 +422,15 @@ class _Reader:
                     table.error(
                         r,
                         cols["Kind"] or 0,
-                        f"unknown kind {kind!r}; known: party, capability, category",
+                        f"unknown kind {kind!r}; known: {', '.join(sections)}",
                     )
                 )
                 continue
             ident = self._cell(table, r, cols["ID"]).strip()
             name_text = self._cell(table, r, cols["Name"])
             extra = {}
-            for key, header in (
-                ("possessive", "Possessive"),
-                ("status", "Status"),
-                ("description", "Description"),
-            ):
-                value = self._cell(table, r, cols[header])
+            for key in _DECLARATION_KEYS[kind]:  # in the format's order
+                value = self._cell(table, r, cols.get(key.capitalize()))
                 if value:
                     extra[key] = value
             section = sections[kind]
@@ -629,6 +646,10 @@ class _Reader:
                 self._references(refs, Source(table, r, col["references"] or 0)),
                 Source(table, r, col["references"] or 0),
             )
+        controls = self._cell(table, r, col["controls"])
+        if controls.strip():
+            where = Source(table, r, col["controls"] or 0)
+            row.controls = (self._controls(controls, where), where)
         for oc, cid in self.cap_by_header.items():
             text = self._cell(table, r, oc)
             where = Source(table, r, oc)
@@ -688,6 +709,21 @@ class _Reader:
         self._cat_keys[_key(text)] = cid
         return cid
 
+    def _controls(self, text: str, src: Source) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            framework, sep, ids = line.partition(":")
+            if not sep or not framework.strip() or not ids.strip():
+                self.errors.append(
+                    src.diagnostic(f"a control is written 'framework: id', one a line: {line!r}")
+                )
+                continue
+            found = out.setdefault(framework.strip(), [])
+            found += [i.strip() for i in ids.split(",") if i.strip()]
+        return out
+
     def _references(self, text: str, src: Source) -> list[tuple[str, str]]:
         out = []
         for line in text.splitlines():
@@ -721,6 +757,7 @@ class _Reader:
                 self.errors.append(table.error(header_row, 0, f"no column named {header!r}"))
         if None in cols.values():
             return
+        id_col = by_key.get(_key(spec.id)) if spec.id else None
         rows = {row.id: row for row in self.draft.rows}
         names = {_key(row.name): row for row in self.draft.rows}
         for r in sorted(table.rows):
@@ -743,8 +780,9 @@ class _Reader:
             caps_text = self._cell(table, r, cols["capabilities"])
             caps = [self._capability_id(c.strip()) for c in caps_text.splitlines() if c.strip()]
             text = self._cell(table, r, cols["text"])
+            duty_id = self._cell(table, r, id_col).strip() or None
             row.duties.append(
-                DutyIn(parties[0], text, caps or None, Source(table, r, cols["text"] or 0))
+                DutyIn(parties[0], text, caps or None, Source(table, r, cols["text"] or 0), duty_id)
             )
 
     def declare_parties(self) -> None:
@@ -900,6 +938,8 @@ def to_yaml(draft: Draft, source: str, allow_gaps: bool) -> _Yaml:
     _declarations(y, "parties", draft.parties.values())
     _declarations(y, "capabilities", draft.capabilities.values())
     _declarations(y, "categories", draft.categories.values())
+    if draft.frameworks:
+        _declarations(y, "frameworks", draft.frameworks.values())
     y.add(0, "responsibilities", None)
     party_order = list(draft.parties)
     for row in draft.rows:
@@ -940,13 +980,19 @@ def to_yaml(draft: Draft, source: str, allow_gaps: bool) -> _Yaml:
                     caps = d.capabilities
                     if caps is not None and sorted(caps) == sorted(_scope_default(row, party)):
                         caps = None
-                    if caps is None:
+                    if caps is None and d.id is None:
                         y.item(8, d.text, d.src)
-                    else:
-                        first, *rest = scalar(d.text, 12)
-                        y.lines.append(f"        - text: {first}")
+                        continue
+                    first_key = "- "
+                    if d.id is not None:
+                        y.lines.append(f"        - id: {scalar(d.id, 12)[0]}")
                         y.mark(d.src)
-                        y.lines += rest
+                        first_key = "  "
+                    first, *rest = scalar(d.text, 12)
+                    y.lines.append(f"        {first_key}text: {first}")
+                    y.mark(d.src)
+                    y.lines += rest
+                    if caps is not None:
                         y.lines.append(f"          capabilities: [{', '.join(caps)}]")
                         y.mark(d.src)
             if allow_gaps:
@@ -965,6 +1011,12 @@ def to_yaml(draft: Draft, source: str, allow_gaps: bool) -> _Yaml:
                 y.lines += rest
                 y.mark(row.references[1])
                 y.add(8, "url", url, row.references[1])
+        if row.controls:
+            y.add(4, "controls", None, row.controls[1])
+            for framework, ids in row.controls[0].items():
+                y.add(6, framework, None, row.controls[1])
+                for ident in ids:
+                    y.item(8, ident, row.controls[1])
         if row.reviewed:
             y.add(4, "reviewed", *row.reviewed)
     return y
@@ -994,6 +1046,7 @@ def import_workbook(
     mapping: Mapping | None = None,
     title: str | None = None,
     allow_gaps: bool = False,
+    base_dir: str | None = None,
 ) -> Imported:
     """The YAML for a spreadsheet; raises SrmDataError with a cell for every problem."""
     draft, errors = read_draft(book, choose_mapping(book, mapping), title)
@@ -1022,7 +1075,8 @@ def import_workbook(
             errors.append(CellDiagnostic(f"{book.source}:", 0, 0, problem))
         raise SrmDataError(errors)
     try:
-        srm = parse_model(text.encode("utf-8"), "import")
+        # catalog files named by frameworks are read relative to where the YAML goes
+        srm = parse_model(text.encode("utf-8"), "import", base_dir or os.getcwd())
     except SrmDataError as exc:
         for d in exc.diagnostics:
             if d.message.endswith("(rule 4)"):

@@ -6,9 +6,30 @@ from __future__ import annotations
 MATRIX, DUTIES, DEFINITIONS, ABOUT = "Matrix", "Duties", "Parties & Capabilities", "About"
 MATRIX_LEAD = ("Category", "Responsibility")
 """The Matrix sheet's first columns; one column per capability follows, then MATRIX_FIELDS."""
-MATRIX_FIELDS = ("ID", "Description", "Aliases", "References", "Reviewed")
-DUTY_HEADER = ("Responsibility ID", "Responsibility", "Party ID", "Party", "Capabilities", "Duty")
-DEFINITION_HEADER = ("Kind", "ID", "Name", "Possessive", "Status", "Description")
+MATRIX_FIELDS = ("ID", "Description", "Aliases", "References", "Reviewed", "Controls")
+"""Controls: one ``framework: control`` a line."""
+DUTY_HEADER = (
+    "Responsibility ID",
+    "Responsibility",
+    "Party ID",
+    "Party",
+    "Capabilities",
+    "Duty",
+    "Duty ID",
+)
+DEFINITION_HEADER = (
+    "Kind",
+    "ID",
+    "Name",
+    "Possessive",
+    "Status",
+    "Description",
+    "Role",
+    "Plural",
+    "Catalog",
+)
+"""Kinds: party (Possessive, Role, Plural), capability (Status), category, framework
+(Catalog)."""
 ABOUT_HEADER = ("Field", "Value")
 ABOUT_FIELDS = {
     "title": "Title",

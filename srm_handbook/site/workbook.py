@@ -83,6 +83,7 @@ def matrix_rows(srm: Srm) -> list[list[str]]:
                 ", ".join(r.aliases),
                 "\n".join(reference_line(ref.title, ref.url) for ref in r.references),
                 r.reviewed.isoformat() if r.reviewed else "",
+                "\n".join(f"{fw}: {c}" for fw, ids in r.controls.items() for c in ids),
             ]
         )
     return rows
@@ -105,6 +106,7 @@ def duty_rows(srm: Srm) -> list[list[str]]:
             srm.party[d.party].name,
             "\n".join(label[c] for c in d.capabilities),
             d.text,
+            d.id or "",
         ]
         for r in srm.responsibilities
         for d in r.duties
@@ -115,11 +117,16 @@ def definition_rows(srm: Srm) -> list[list[str]]:
     rows = []
     for p in srm.parties:
         possessive = "" if p.possessive == f"{p.name}'s" else p.possessive
-        rows.append(["party", p.id, p.name, possessive, "", p.description or ""])
+        plural = "true" if p.plural else ""
+        rows.append(
+            ["party", p.id, p.name, possessive, "", p.description or "", p.role or "", plural]
+        )
     for c in srm.capabilities:
         rows.append(["capability", c.id, c.name, "", c.status or "", c.description or ""])
     for g in srm.categories:
         rows.append(["category", g.id, g.name, "", "", g.description or ""])
+    for f in srm.frameworks:
+        rows.append(["framework", f.id, f.name, "", "", "", "", "", f.catalog_name or ""])
     return rows
 
 

@@ -4,6 +4,7 @@ the CLI as a user would; the round trip export -> import on every test model."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.core.load import load_model, parse_model
 from srm_handbook.core.synthetic import generate
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, HANDBOOK_DATA, ROOT
 from ..conftest import FORGE as DATA
 from ..helpers import srm
 
@@ -33,8 +34,9 @@ def cell_errors(stderr: str, tmp_path: Path) -> dict[str, str]:
 
 
 def valid_models() -> list[Path]:
-    out = [DATA]
-    for path in sorted(FIXTURES.glob("*.yaml")):
+    """The bundled srm_data.yaml and every valid model under tests/fixtures."""
+    out = [HANDBOOK_DATA]
+    for path in sorted([*FIXTURES.glob("*.yaml"), *FIXTURES.glob("*/srm_data.yaml")]):
         try:
             load_model(path)
         except SrmDataError:
@@ -47,14 +49,27 @@ MODELS = valid_models()
 
 
 def test_fixtures_include_several_valid_models() -> None:
-    assert len(MODELS) >= 3
+    names = {str(p.relative_to(ROOT)) for p in MODELS}
+    assert {
+        "srm_data.yaml",
+        "tests/fixtures/forge.yaml",
+        "tests/fixtures/mapped/srm_data.yaml",
+    } <= names
+    assert len(names) >= 6
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.name)
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_round_trip_export_xlsx_then_import(tmp_path: Path, model: Path) -> None:
-    book = tmp_path / "srm.xlsx"
-    assert srm("export", "--format", "xlsx", model, "-o", book).returncode == 0
-    out = tmp_path / "back.yaml"
+    # beside the model, as its catalog files (controls/) are read relative to it
+    work = tmp_path / "model"
+    work.mkdir()
+    source = work / model.name
+    shutil.copy(model, source)
+    if (model.parent / "controls").is_dir() and model.parent != ROOT:
+        shutil.copytree(model.parent / "controls", work / "controls")
+    book = work / "srm.xlsx"
+    assert srm("export", "--format", "xlsx", source, "-o", book).returncode == 0
+    out = work / "back.yaml"
     result = srm("import", book, "-o", out)
     assert result.returncode == 0, result.stderr
     assert load_model(out) == load_model(model)
