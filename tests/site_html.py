@@ -100,13 +100,18 @@ class _Reader(html.parser.HTMLParser):
             self.stack[-1][2].append(data)
 
 
-def read_page(site: Path, url: str) -> PageInfo:
-    path = site / url / "index.html" if url == "" or url.endswith("/") else site / url
+def read_html(html: str, url: str = "") -> PageInfo:
+    """The cells, duties, links and ids of some HTML (a page, or a piece of one)."""
     info = PageInfo(url)
     reader = _Reader(info)
-    reader.feed(path.read_text(encoding="utf-8"))
+    reader.feed(html)
     reader.close()
     return info
+
+
+def read_page(site: Path, url: str) -> PageInfo:
+    path = site / url / "index.html" if url == "" or url.endswith("/") else site / url
+    return read_html(path.read_text(encoding="utf-8"), url)
 
 
 def all_pages(site: Path) -> dict[str, PageInfo]:
