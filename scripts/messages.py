@@ -3,7 +3,8 @@ language's ``srm.po`` up to date with it (``make messages``); ``--check`` only s
 whether anything would change (the tests run it).
 
 Sources: the page templates (``_()``, ``gettext()``, ``ngettext()``) and the Python of
-:mod:`srm_handbook.site` (``labels.gettext()``, ``labels.ngettext()``).
+:mod:`srm_handbook.site` (``labels.gettext()``, ``labels.ngettext()``, and the markers
+``N_()`` and ``NN_()`` of labels translated later).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HEADER = (
     "# The labels of the pages srm-handbook generates (English, the source language).\n"
     "# Made by `make messages`; translations are in <language>/LC_MESSAGES/srm.po."
 )
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "NN_": (1, 2)}
 
 
 def extract() -> Catalog:

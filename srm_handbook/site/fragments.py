@@ -24,6 +24,7 @@ from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import MarkdownRenderer
 from srm_handbook.site.paths import SitePaths
+from srm_handbook.site.script_labels import script_labels
 
 
 def _e(text: str) -> str:
@@ -66,6 +67,7 @@ class Fragments:
         self._duty_bodies: dict[tuple[str, str, int], str] = {}
         self._duties_by_cap: dict[str, list[Duty]] | None = None
         self._cap_heads: dict[str, list[str]] = {}
+        self._script_labels: Markup | None = None
 
     # Links ---------------------------------------------------------------------------
     def href(self, from_page: str, page: str, fragment: str = "") -> str:
@@ -303,6 +305,13 @@ class Fragments:
                 "parties": {p.id: p.name for p in self.srm.parties},
             }
         )
+
+    def script_labels_json(self) -> Markup:
+        """The words srm.js writes into the page, in the site's language (see
+        :mod:`~srm_handbook.site.script_labels`; a JSON object safe inside <script>)."""
+        if self._script_labels is None:
+            self._script_labels = _script_json(script_labels(self.labels))
+        return self._script_labels
 
     def matrix_search_json(self) -> Markup:
         """Each row's duties as plain text, for the matrix filter box (a JSON object safe

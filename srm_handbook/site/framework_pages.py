@@ -15,7 +15,6 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from srm_handbook.core.crosswalk import (
-    INHERITANCE_LABEL,
     ControlRow,
     catalog_size,
     control_anchor,
@@ -41,27 +40,46 @@ class Coverage:
     mapped: int
     total: int | None
     """Controls in the catalog (withdrawn ones left out); None without a catalog."""
-    noun: str
+    criteria: bool
+    """The catalog's controls are criteria (SOC 2)."""
 
-    @property
-    def text(self) -> str:
+    def text(self, labels: i18n.Labels = i18n.ENGLISH) -> str:
+        """``42 of 61 criteria mapped``, in the language of ``labels``."""
+        numbers = {"mapped": self.mapped, "total": self.total}
         if self.total is None:
-            return f"{self.mapped} {self.noun} mapped (no catalog to compare with)"
-        return f"{self.mapped} of {self.total} {self.noun} mapped"
+            if self.criteria:
+                message = labels.gettext("%(mapped)d criteria mapped (no catalog to compare with)")
+            else:
+                message = labels.gettext("%(mapped)d controls mapped (no catalog to compare with)")
+        elif self.criteria:
+            message = labels.gettext("%(mapped)d of %(total)d criteria mapped")
+        else:
+            message = labels.gettext("%(mapped)d of %(total)d controls mapped")
+        return message % numbers
 
 
 def coverage(framework: Framework, rows: tuple[ControlRow, ...]) -> Coverage:
-    noun = "criteria" if framework.catalog_name == "soc2-2017" else "controls"
-    return Coverage(len(rows), catalog_size(framework), noun)
+    return Coverage(len(rows), catalog_size(framework), framework.catalog_name == "soc2-2017")
 
 
-def catalog_label(framework: Framework) -> str:
+def catalog_label(framework: Framework, labels: i18n.Labels = i18n.ENGLISH) -> str:
     """How a framework's catalog is named on the pages."""
     if framework.catalog is None:
-        return "no catalog: control ids as the data writes them"
+        return labels.gettext("no catalog: control ids as the data writes them")
+    names = {"name": framework.catalog.name, "title": framework.catalog.title}
     if framework.catalog.builtin:
-        return f"built-in catalog {framework.catalog.name} ({framework.catalog.title})"
-    return f"catalog file {framework.catalog.name} ({framework.catalog.title})"
+        return labels.gettext("built-in catalog %(name)s (%(title)s)") % names
+    return labels.gettext("catalog file %(name)s (%(title)s)") % names
+
+
+INHERITANCE_TAG = {
+    "yes": i18n.N_("Inherited"),
+    "partial": i18n.N_("Shared"),
+    "no": i18n.N_("Customer"),
+    "n/a": i18n.N_("n/a"),
+}
+"""The tag of a control's cell: how the customer comes by the control (the words of
+:data:`~srm_handbook.core.crosswalk.INHERITANCE_LABEL`, marked for translation)."""
 
 
 class FrameworkPieces(Fragments):
@@ -75,6 +93,8 @@ class FrameworkPieces(Fragments):
         self._rows: dict[str, tuple[ControlRow, ...]] = {}
         self._crm_duties: dict[tuple[str, str, int, str], str] = {}
         self._fw_url = {f.id: paths.url(SitePaths.framework(f.id)) for f in srm.frameworks}
+        self._in_matrix = _e(labels.gettext("(in the matrix)"))
+        self._inheritance = {k: _e(labels.gettext(v)) for k, v in INHERITANCE_TAG.items()}
 
     def rows(self, framework_id: str) -> tuple[ControlRow, ...]:
         rows = self._rows.get(framework_id)
@@ -84,6 +104,13 @@ class FrameworkPieces(Fragments):
 
     def coverage(self, framework: Framework) -> Coverage:
         return coverage(framework, self.rows(framework.id))
+
+    def coverage_text(self, framework: Framework) -> str:
+        """``42 of 61 criteria mapped`` in the site's language."""
+        return self.coverage(framework).text(self.labels)
+
+    def catalog_label(self, framework: Framework) -> str:
+        return catalog_label(framework, self.labels)
 
     def control_table_rows(self, page: str, framework_id: str) -> Markup:
         """The rows of the framework page's control table, with the contract's markers."""
@@ -121,7 +148,7 @@ class FrameworkPieces(Fragments):
                 f'id="{_e(row.anchor)}"><th scope="row"><span class="srm-control-id">'
                 f"{_e(row.control)}</span>{title}</th><td>{links} "
                 f'<a class="srm-matrix-link" href="{matrix}{_e(quote(fid_prefix + row.control))}">'
-                f"(in the matrix)</a></td>{''.join(cells)}{crm_cell}</tr>"
+                f"{self._in_matrix}</a></td>{''.join(cells)}{crm_cell}</tr>"
             )
         return Markup("\n".join(out))  # noqa: S704 (escaped)
 
@@ -138,7 +165,12 @@ class FrameworkPieces(Fragments):
                 names = (
                     ", ".join(self._cname[c] for c in caps)
                     if len(caps) <= 4
-                    else f"{len(caps)} capabilities"
+                    else _e(
+                        self.labels.ngettext(
+                            "%(num)d capability", "%(num)d capabilities", len(caps)
+                        )
+                        % {"num": len(caps)}
+                    )
                 )
                 scope = f' <span class="srm-scope">({names})</span>'
             html = self._crm_duties[key] = (
@@ -157,7 +189,7 @@ class FrameworkPieces(Fragments):
         attrs = attrs.replace('class="', f'class="srm-inh-{_inh_class(inheritance)} ', 1)
         tag = ""
         if owners:
-            tag = f' <span class="srm-inh">{INHERITANCE_LABEL[inheritance]}</span>'
+            tag = f' <span class="srm-inh">{self._inheritance[inheritance]}</span>'
         return (
             f'<td data-srm-control-cell data-capability="{cap}" {attrs} '
             f'data-inheritance="{inheritance}">{label}{tag}</td>'

@@ -102,6 +102,17 @@ class Labels:
             return Locale.parse(SOURCE_LANGUAGE)
 
 
+def N_(message: str) -> str:
+    """Marks ``message`` as a label to translate where it is used later
+    (``labels.gettext(message)``): ``make messages`` finds it here."""
+    return message
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a label with a plural (``labels.ngettext(singular, plural, n)`` later)."""
+    return singular, plural
+
+
 def labels(language: str = SOURCE_LANGUAGE, overrides: Mapping[str, str] | None = None) -> Labels:
     items = dict(overrides or {})
     return Labels(language, items, tuple(sorted(items.items())))

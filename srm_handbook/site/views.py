@@ -20,7 +20,7 @@ from markupsafe import Markup
 from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
 from srm_handbook.site import crm, export_schema, i18n, oscal, workbook
 from srm_handbook.site import exports as export
-from srm_handbook.site.framework_pages import FrameworkPieces, catalog_label
+from srm_handbook.site.framework_pages import FrameworkPieces
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
 
@@ -225,7 +225,7 @@ def responsibility(
         entries.append(
             _entry(
                 "controls",
-                "Controls",
+                ctx.labels.gettext("Controls"),
                 *(
                     f"{ctx.srm.framework[fid].name}: {' '.join(ids)}"
                     for fid, ids in r.controls.items()
@@ -347,7 +347,7 @@ def overview(ctx: PageContext) -> GeneratedPage:
 
 def frameworks_index(ctx: PageContext) -> GeneratedPage:
     page = SitePaths.FRAMEWORKS
-    html = _render("frameworks.html.j2", c=ctx, page=page, catalog_label=catalog_label)
+    html = _render("frameworks.html.j2", c=ctx, page=page)
     entries = (_entry("", ctx.labels.gettext("Frameworks"), *(f.name for f in ctx.srm.frameworks)),)
     return GeneratedPage(
         ctx.paths.src(page),
@@ -370,15 +370,13 @@ def framework(ctx: PageContext, f: Framework) -> GeneratedPage:
         page=page,
         f=f,
         rows=rows,
-        cov=ctx.coverage(f),
         unmapped=unmapped,
-        catalog_label=catalog_label,
     )
     toc = [TocEntry(2, "controls", ctx.labels.gettext("Mapped controls"))]
     if f.catalog is not None:
         toc.append(TocEntry(2, "unmapped", ctx.labels.gettext("Controls no responsibility maps")))
     # Search finds each mapped control by its id (and title), with the rows mapped to it.
-    entries = [_entry("", f.name, ctx.coverage(f).text)]
+    entries = [_entry("", f.name, ctx.coverage_text(f))]
     entries += [
         _entry(
             row.anchor,

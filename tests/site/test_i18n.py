@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from srm_handbook.site import i18n
+from srm_handbook.site.script_labels import script_labels
 
+from ..conftest import FIXTURES, ROOT, BuildResult, make_project, run_build, serve_directory
 from ..conftest import FORGE as FORGE_DATA
-from ..conftest import ROOT
 from ..mkdocs.host import FORGE, host_handbook, mkdocs_build
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -169,3 +176,193 @@ def test_srm_render_writes_the_pages_in_the_language_asked(tmp_path: Path) -> No
         check=False,
     )
     assert bad.returncode == 2 and "no catalogue for the language 'eo'" in bad.stderr
+
+
+# -- A German build of a model with framework mappings and roles ------------------------
+
+MAPPED = FIXTURES / "mapped"
+DE = i18n.labels("de")
+READY = "form[data-srm-checklist][data-srm-ready]"
+
+
+@pytest.fixture(scope="module")
+def german_mapped(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The mapped model (frameworks, roles) in the repository's handbook, with
+    ``theme.language: de``."""
+    theme = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))["theme"]
+    project = make_project(
+        tmp_path_factory.mktemp("de-mapped"),
+        MAPPED / "srm_data.yaml",
+        config_overrides={"theme": {**theme, "language": "de"}},
+    )
+    shutil.copytree(MAPPED / "controls", project / "controls")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def in_german(*labels: str) -> list[str]:
+    """The German of each label (each must have one: a test of the German pages that an
+    untranslated label passed would prove nothing)."""
+    out = [DE.gettext(label) for label in labels]
+    assert all(de != en for de, en in zip(out, labels, strict=True)), out
+    return out
+
+
+def test_a_german_framework_page(german_mapped: BuildResult) -> None:
+    page = german_mapped.page("frameworks/nist/")
+    text = html.unescape(page)
+    labels = (
+        "Mapped controls",
+        "Inheritance:",
+        "Inherited",
+        "providers and customers own parts",
+        "Customer responsibilities",
+        "Controls no responsibility maps",
+        "(in the matrix)",
+    )
+    for label, de in zip(labels, in_german(*labels), strict=True):
+        assert de in text, label
+        assert label not in text, label
+    coverage = DE.gettext("%(mapped)d of %(total)d controls mapped") % {"mapped": 6, "total": 1011}
+    assert f"<strong data-srm-coverage>{coverage}</strong>" in page
+    unmapped = DE.ngettext(
+        "%(num)d of the catalog's controls is not mapped by any responsibility "
+        "(withdrawn controls left out).",
+        "%(num)d of the catalog's controls are not mapped by any responsibility "
+        "(withdrawn controls left out).",
+        1005,
+    )
+    assert unmapped % {"num": 1005} in text
+    # The inheritance of each control cell, in German.
+    tags = set(re.findall(r'<span class="srm-inh">([^<]*)</span>', page))
+    assert tags and tags <= {DE.gettext(t) for t in ("Inherited", "Shared", "Customer")}
+    soc2 = german_mapped.page("frameworks/soc2/")
+    criteria = DE.gettext("%(mapped)d of %(total)d criteria mapped") % {"mapped": 2, "total": 61}
+    assert criteria in soc2 and "criteria mapped" not in soc2
+    index = html.unescape(german_mapped.page("frameworks/"))
+    for label, de in zip(
+        ("Mapped frameworks", "Coverage"), in_german("Mapped frameworks", "Coverage"), strict=True
+    ):
+        assert de in index and f">{label}<" not in index
+
+
+def test_a_german_responsibility_page_lists_its_controls(german_mapped: BuildResult) -> None:
+    page = german_mapped.page("responsibilities/authentication/")
+    (controls,) = in_german("Controls")
+    assert f'<h2 id="controls">{controls}</h2>' in page
+    assert ">Controls<" not in page
+    # and search finds the section under its German title
+    index = json.loads((german_mapped.site / "search" / "search_index.json").read_text("utf-8"))
+    titles = {
+        d["title"]
+        for d in index["docs"]
+        if d["location"] == "responsibilities/authentication/#controls"
+    }
+    assert titles == {controls}
+
+
+def test_a_german_party_checklist_carries_german_tools_and_words(
+    german_mapped: BuildResult,
+) -> None:
+    page = german_mapped.page("parties/you/")
+    text = html.unescape(page)
+    labels = (
+        "Copy as Markdown task list",
+        "Download CSV",
+        "Clear my ticks",
+        "Mark changes as seen",
+    )
+    for label, de in zip(labels, in_german(*labels), strict=True):
+        assert de in text and label not in text
+    assert f'aria-label="{in_german("Checklist tools")[0]}"' in page
+    assert f"<legend>{in_german('Show the duties for')[0]}</legend>" in page
+    # What srm.js writes, in the page's language.
+    found = re.search(r'<script type="application/json" id="srm-labels">(.*?)</script>', page)
+    assert found
+    words = json.loads(found.group(1))
+    assert words["language"] == "de"
+    assert words["messages"]["%(done)d of %(total)d done."] == DE.gettext(
+        "%(done)d of %(total)d done."
+    )
+    cleared = words["messages"]["Cleared %(num)d tick."]
+    assert cleared == {
+        "one": DE.ngettext("Cleared %(num)d tick.", "Cleared %(num)d ticks.", 1),
+        "other": DE.ngettext("Cleared %(num)d tick.", "Cleared %(num)d ticks.", 2),
+    }
+    assert cleared["one"] != "Cleared %(num)d tick."
+
+
+def test_the_script_gets_every_plural_category_of_the_language() -> None:
+    """French counts 0 like 1 ("0 coche"), Japanese has one form: the JSON has the
+    categories the browser's Intl.PluralRules picks from."""
+    fr = i18n.labels("fr")
+    forms = script_labels(fr)["messages"]["Cleared %(num)d tick."]
+    assert forms["one"] == fr.ngettext("Cleared %(num)d tick.", "Cleared %(num)d ticks.", 0)
+    assert forms["other"] == fr.ngettext("Cleared %(num)d tick.", "Cleared %(num)d ticks.", 2)
+    ja = script_labels(i18n.labels("ja"))["messages"]["Cleared %(num)d tick."]
+    assert list(ja) == ["other"]
+    english = script_labels(i18n.ENGLISH)["messages"]
+    assert english["none shown"] == "none shown"
+    overridden = script_labels(i18n.labels("de", {"none shown": "nichts"}))["messages"]
+    assert overridden["none shown"] == "nichts"
+
+
+@pytest.fixture(scope="module")
+def german_url(german_mapped: BuildResult) -> Iterator[str]:
+    with serve_directory(german_mapped.site) as url:
+        yield url
+
+
+def _done(done: int, total: int) -> str:
+    return DE.gettext("%(done)d of %(total)d done.") % {"done": done, "total": total}
+
+
+@pytest.mark.browser
+def test_the_checklist_script_writes_german_on_a_german_site(
+    page: Any, german_url: str, german_mapped: BuildResult
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(german_url + "parties/you/")
+    page.wait_for_selector(READY, state="attached")
+    status = page.locator("#srm-checklist-status")
+    n = page.locator("li[data-srm-duty]").count()
+    assert n > 1
+    assert status.inner_text() == _done(0, n)
+    page.locator("li[data-srm-duty]").first.get_by_role("checkbox").check()
+    assert status.inner_text() == _done(1, n)
+    counts = page.locator("fieldset:not([hidden]) .srm-count").all_inner_texts()
+    numbers = DE.gettext("%(done)d of %(total)d done") % {"done": 111111, "total": 999999}
+    pattern = re.escape(numbers).replace("111111", r"\d+").replace("999999", r"\d+")
+    assert counts and all(re.fullmatch(pattern, c) for c in counts), counts
+    page.get_by_role("button", name=DE.gettext("Clear my ticks")).click()
+    cleared = DE.ngettext("Cleared %(num)d tick.", "Cleared %(num)d ticks.", 1) % {"num": 1}
+    assert status.inner_text() == f"{_done(0, n)} {cleared}"
+    # The matrix's status line too.
+    page.goto(german_url + "matrix/")
+    page.wait_for_selector("table[data-srm-matrix][data-srm-ready]", state="attached")
+    rows = page.locator("tr[data-responsibility]").count()
+    shown = DE.gettext("%(shown)d of %(total)d responsibilities shown")
+    assert page.locator("#srm-status").inner_text() == shown % {"shown": rows, "total": rows}
+    assert not errors
+
+
+@pytest.mark.browser
+def test_the_script_writes_english_without_the_pages_words(
+    page: Any, german_mapped: BuildResult, tmp_path: Path
+) -> None:
+    """A page without its srm-labels JSON (an older page, a custom template) still gets
+    the script's English."""
+    site = tmp_path / "site"
+    shutil.copytree(german_mapped.site, site)
+    party = site / "parties" / "you" / "index.html"
+    text = party.read_text("utf-8")
+    stripped = re.sub(r'<script type="application/json" id="srm-labels">.*?</script>', "", text)
+    assert stripped != text
+    party.write_text(stripped, "utf-8")
+    with serve_directory(site) as url:
+        page.goto(url + "parties/you/")
+        page.wait_for_selector(READY, state="attached")
+        n = page.locator("li[data-srm-duty]").count()
+        assert page.locator("#srm-checklist-status").inner_text() == f"0 of {n} done."

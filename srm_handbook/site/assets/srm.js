@@ -36,6 +36,55 @@
     return out;
   }
 
+  /* The words the script writes, in the site's language: the page's <script
+     id="srm-labels"> (srm_handbook/site/script_labels.py) maps each English message to
+     its translation (a message with a plural: to its text per CLDR plural category).
+     Without it, or for a message it lacks, the English given here is written. */
+  function Words() {
+    var data = null;
+    var el = document.getElementById("srm-labels");
+    if (el) {
+      try {
+        data = JSON.parse(el.textContent || "null");
+      } catch (e) {
+        data = null;
+      }
+    }
+    if (!data || typeof data !== "object") data = {};
+    this.messages = data.messages && typeof data.messages === "object" ? data.messages : {};
+    this.rules = null;
+    try {
+      this.rules = new Intl.PluralRules(data.language || "en");
+    } catch (e) {
+      this.rules = null;
+    }
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)[sd]/g, function (match, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name)
+        ? String(values[name]) : match;
+    });
+  }
+
+  /* `message` (English, with %(name)s or %(name)d placeholders) in the page's language. */
+  Words.prototype.t = function (message, values) {
+    var text = this.messages[message];
+    return fill(typeof text === "string" ? text : message, values);
+  };
+
+  /* The form of `singular`/`plural` for the number `num` (also the value of %(num)d). */
+  Words.prototype.n = function (singular, plural, num, values) {
+    var text = num === 1 ? singular : plural;
+    var forms = this.messages[singular];
+    if (forms && typeof forms === "object") {
+      var category = this.rules ? this.rules.select(num) : num === 1 ? "one" : "other";
+      var found = forms[category] || forms.other;
+      if (typeof found === "string") text = found;
+    }
+    return fill(text, Object.assign({ num: num }, values));
+  };
+
   function cssString(value) {
     return '"' + String(value).replace(/["\\\n]/g, function (ch) {
       return ch === "\n" ? "\\a " : "\\" + ch;
@@ -57,6 +106,7 @@
     document.head.appendChild(this.style);
     this.typing = false;
     this.partyCache = {};
+    this.words = new Words();
     this.read();
   }
 
@@ -297,6 +347,7 @@
     var mapped = state.control ? this.controls[state.control] : null;
     var kindMask = state.kinds;
     var kinds = this.kinds;
+    var words = this.words;
     var rows = this.rows;
     var groups = this.groups;
     var g;
@@ -338,7 +389,7 @@
         group.el.hidden = group.shown === 0;
         group.countEl.textContent = group.shown === group.size
           ? " (" + group.size + ")"
-          : " (" + group.shown + " of " + group.size + " shown)";
+          : " (" + words.t("%(shown)d of %(total)d shown", { shown: group.shown, total: group.size }) + ")";
       }
       var collapsed = !!state.collapsed[group.id];
       if (group.collapsed !== collapsed) {
@@ -350,13 +401,19 @@
     var css = this.stylesheet(state);
     if (this.style.textContent !== css) this.style.textContent = css;
 
-    var summary = shownCaps.length === C ? "all " + C + " shown"
-      : shownCaps.length === 0 ? "none shown" : shownCaps.length + " of " + C + " shown";
+    var summary = shownCaps.length === C ? words.t("all %(num)d shown", { num: C })
+      : shownCaps.length === 0 ? words.t("none shown")
+        : words.t("%(shown)d of %(total)d shown", { shown: shownCaps.length, total: C });
     if (this.capsSummary.textContent !== summary) this.capsSummary.textContent = summary;
-    var message = total + " of " + rows.length + " responsibilities shown";
-    if (shownCaps.length < C) message += ", " + shownCaps.length + " of " + C + " capabilities";
-    if (state.control) message += ", mapped to " + state.control.replace(":", " ");
-    if (!total) message += ". Nothing matches: change a filter, or show everything.";
+    var message = words.t("%(shown)d of %(total)d responsibilities shown",
+      { shown: total, total: rows.length });
+    if (shownCaps.length < C) {
+      message += words.t(", %(shown)d of %(total)d capabilities", { shown: shownCaps.length, total: C });
+    }
+    if (state.control) {
+      message += words.t(", mapped to %(control)s", { control: state.control.replace(":", " ") });
+    }
+    if (!total) message += words.t(". Nothing matches: change a filter, or show everything.");
     if (this.status.textContent !== message) this.status.textContent = message;
     var filtered = total < rows.length || shownCaps.length < C || !!state.party || !!state.control ||
       state.kinds !== ALL_KINDS || terms.length > 0;
@@ -574,6 +631,7 @@
     this.title = document.getElementById("srm-title");
     this.heading = document.createElement("span");
     this.heading.className = "srm-filter-heading";
+    this.words = new Words();
     var names = {};
     try {
       names = JSON.parse(document.getElementById("srm-names").textContent);
@@ -725,6 +783,7 @@
   };
 
   Checklist.prototype.count = function (message) {
+    var words = this.words;
     var done = 0;
     var shown = 0;
     this.fieldsets.forEach(function (s) {
@@ -735,14 +794,18 @@
         n++;
         if (duty.box && duty.box.checked) d++;
       });
-      if (s.count) s.count.textContent = n ? d + " of " + n + " done" : "";
+      if (s.count) s.count.textContent = n ? words.t("%(done)d of %(total)d done", { done: d, total: n }) : "";
       done += d;
       shown += n;
     });
-    var text = done + " of " + shown + " done";
-    if (shown < this.duties.length) text += " (" + shown + " of " + this.duties.length + " duties shown)";
-    text += ".";
-    if (!shown) text += " No duty here applies to" + (this.heading.textContent.slice(1) || " this choice") + ": show all, or choose another.";
+    var text = shown < this.duties.length
+      ? words.t("%(done)d of %(total)d done (%(shown)d of %(all)d duties shown).",
+        { done: done, total: shown, shown: shown, all: this.duties.length })
+      : words.t("%(done)d of %(total)d done.", { done: done, total: shown });
+    if (!shown) {
+      text += " " + words.t("No duty here applies to %(choice)s: show all, or choose another.",
+        { choice: this.heading.textContent.slice(2) || words.t("this choice") });
+    }
     if (message) text += " " + message;
     if (this.status.textContent !== text) this.status.textContent = text;
   };
@@ -774,6 +837,7 @@
         data.marks[k] = data.marks[k] || "changed";
       }
     });
+    var self = this;
     data.visited[this.scope] = this.digest;
     data.digest = this.digest;
     this.store.save(data);
@@ -783,12 +847,12 @@
       if (mark === "new") news++;
       if (mark === "changed") changed++;
       if (data.cleared[d.key]) unticked++;
-      setMark(d, mark, !!data.cleared[d.key]);
+      setMark(d, mark, !!data.cleared[d.key], self.words);
     });
     this.showNote(news, changed, unticked);
   };
 
-  function setMark(d, mark, cleared) {
+  function setMark(d, mark, cleared, words) {
     var el = d.el.querySelector(".srm-mark");
     d.el.classList.toggle("srm-new", mark === "new");
     d.el.classList.toggle("srm-changed", mark === "changed");
@@ -805,27 +869,32 @@
       var after = text && text.parentNode !== d.el ? text.parentNode : text;
       d.el.insertBefore(el, after ? after.nextSibling : null);
     }
-    el.textContent = mark === "new" ? "New since your last visit"
-      : cleared ? "Changed since you ticked it, so it is no longer ticked: check it again"
-        : "Changed since your last visit";
+    el.textContent = mark === "new" ? words.t("New since your last visit")
+      : cleared ? words.t("Changed since you ticked it, so it is no longer ticked: check it again")
+        : words.t("Changed since your last visit");
     if (d.box) d.box.setAttribute("aria-describedby", el.id);
   }
 
   Checklist.prototype.showNote = function (news, changed, unticked) {
+    var words = this.words;
     var parts = [];
     if (news || changed) {
-      var what = [];
-      if (news) what.push(news + (news === 1 ? " duty is" : " duties are") + " new");
-      if (changed) what.push(changed + (changed === 1 ? " duty" : " duties") + " changed");
-      parts.push("The handbook changed since your last visit: " + what.join(" and ") + " (marked below).");
+      var isNew = words.n("%(num)d duty is new", "%(num)d duties are new", news);
+      var isChanged = words.n("%(num)d duty changed", "%(num)d duties changed", changed);
+      var what = !news ? isChanged : !changed ? isNew
+        : words.t("%(first)s and %(second)s", { first: isNew, second: isChanged });
+      parts.push(words.t("The handbook changed since your last visit: %(what)s (marked below).",
+        { what: what }));
     }
     if (unticked) {
-      parts.push(unticked + (unticked === 1 ? " tick was" : " ticks were") +
-        " removed because the duty's wording or scope changed after you ticked it.");
+      parts.push(words.n(
+        "%(num)d tick was removed because the duty's wording or scope changed after you ticked it.",
+        "%(num)d ticks were removed because the duty's wording or scope changed after you ticked it.",
+        unticked));
     }
     if (!this.store.kept) {
-      parts.push("Your ticks are not kept: this browser does not let the handbook store them " +
-        "(for example in a private window).");
+      parts.push(words.t("Your ticks are not kept: this browser does not let the handbook store them " +
+        "(for example in a private window)."));
     }
     this.note.textContent = parts.join(" ");
     this.note.hidden = !parts.length;
@@ -838,7 +907,7 @@
     else delete data.ticks[d.key];
     delete data.cleared[d.key];
     this.store.save(data);
-    if (d.el.querySelector(".srm-mark")) setMark(d, data.marks[d.key], false);
+    if (d.el.querySelector(".srm-mark")) setMark(d, data.marks[d.key], false, this.words);
     if (!this.store.kept) this.showNote(0, 0, 0);
     this.count();
   };
@@ -849,11 +918,11 @@
       data.seen[d.key] = d.version;
       delete data.marks[d.key];
       delete data.cleared[d.key];
-      setMark(d, undefined, false);
+      setMark(d, undefined, false, null);
     });
     this.store.save(data);
     this.showNote(0, 0, 0);
-    this.count("Changes marked as seen.");
+    this.count(this.words.t("Changes marked as seen."));
   };
 
   Checklist.prototype.clear = function () {
@@ -866,7 +935,7 @@
       delete data.ticks[d.key];
     });
     this.store.save(data);
-    this.count("Cleared " + n + (n === 1 ? " tick." : " ticks."));
+    this.count(this.words.n("Cleared %(num)d tick.", "Cleared %(num)d ticks.", n));
   };
 
   /* The shown duties as checklist items, in page order (that of `srm checklist`). */
@@ -919,7 +988,8 @@
     var text = this.markdown();
     var n = text ? text.split("\n").length - 1 : 0;
     var done = function () {
-      self.count("Copied " + n + (n === 1 ? " duty" : " duties") + " as a Markdown task list.");
+      self.count(self.words.n("Copied %(num)d duty as a Markdown task list.",
+        "Copied %(num)d duties as a Markdown task list.", n));
     };
     var fallback = function () {
       var area = document.createElement("textarea");
@@ -937,7 +1007,7 @@
       }
       document.body.removeChild(area);
       if (ok) done();
-      else self.count("Could not copy: this browser refused access to the clipboard.");
+      else self.count(self.words.t("Could not copy: this browser refused access to the clipboard."));
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, fallback);
@@ -957,7 +1027,7 @@
     a.click();
     document.body.removeChild(a);
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 0);
-    this.count("Downloaded " + a.download + ".");
+    this.count(this.words.t("Downloaded %(file)s.", { file: a.download }));
   };
 
   Checklist.prototype.commit = function (filter) {
@@ -1031,7 +1101,7 @@
   function nameSearchDialog() {
     var dialog = document.querySelector('.md-search[role="dialog"]');
     if (dialog && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
-      dialog.setAttribute("aria-label", "Search");
+      dialog.setAttribute("aria-label", new Words().t("Search"));
     }
   }
 
