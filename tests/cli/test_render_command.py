@@ -261,3 +261,16 @@ def test_a_linked_folder_in_the_output_is_never_written_through(tmp_path: Path) 
     assert result.returncode == 1
     assert (elsewhere / "logging.md").is_file()
     assert sorted(p.name for p in elsewhere.iterdir()) == ["logging.md"]
+
+
+def test_a_bad_prefix_is_a_usage_error_like_every_other_command(tmp_path: Path) -> None:
+    """Exit codes mean the same for every command (srm_handbook/cli/common.py): 2 for a
+    usage error, with the command's name in the message and nothing written."""
+    data = tmp_path / "srm_data.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = srm("render", "--prefix", "../x", "--out", out, data)
+    assert result.returncode == 2
+    assert result.stderr.startswith("srm render: error: invalid prefix '../x/'")
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
