@@ -587,29 +587,34 @@ def _section_items(d: SrmDiff) -> list[tuple[str, str, tuple[Item, ...]]]:
     ]
 
 
+SUMMARY_LABELS = (
+    ("cells_changed", "ownership cell", "ownership cells"),
+    ("duties_changed", "duty", "duties"),
+    ("rows_added", "responsibility added", "responsibilities added"),
+    ("rows_removed", "responsibility removed", "responsibilities removed"),
+    ("rows_renamed", "responsibility renamed", "responsibilities renamed"),
+    ("capabilities_added", "capability added", "capabilities added"),
+    ("capabilities_removed", "capability removed", "capabilities removed"),
+    ("parties_added", "party added", "parties added"),
+    ("parties_removed", "party removed", "parties removed"),
+    ("categories_added", "category added", "categories added"),
+    ("categories_removed", "category removed", "categories removed"),
+    ("controls_changed", "control mapping", "control mappings"),
+    ("inheritance_changed", "inheritance change", "inheritance changes"),
+    ("frameworks_added", "framework added", "frameworks added"),
+    ("frameworks_removed", "framework removed", "frameworks removed"),
+    ("fields_changed", "other edit", "other edits"),
+)
+"""The counts of :meth:`SrmDiff.counts` a summary names, in order, with their words
+(the handbook's "What changed" page says the same in the site's language:
+:mod:`srm_handbook.site.history_text`)."""
+
+
 def summary(d: SrmDiff) -> str:
     """One line, e.g. ``2 cells, 1 duty, 1 responsibility added``."""
     n = d.counts()
     parts = []
-    labels = [
-        ("cells_changed", "ownership cell", "ownership cells"),
-        ("duties_changed", "duty", "duties"),
-        ("rows_added", "responsibility added", "responsibilities added"),
-        ("rows_removed", "responsibility removed", "responsibilities removed"),
-        ("rows_renamed", "responsibility renamed", "responsibilities renamed"),
-        ("capabilities_added", "capability added", "capabilities added"),
-        ("capabilities_removed", "capability removed", "capabilities removed"),
-        ("parties_added", "party added", "parties added"),
-        ("parties_removed", "party removed", "parties removed"),
-        ("categories_added", "category added", "categories added"),
-        ("categories_removed", "category removed", "categories removed"),
-        ("controls_changed", "control mapping", "control mappings"),
-        ("inheritance_changed", "inheritance change", "inheritance changes"),
-        ("frameworks_added", "framework added", "frameworks added"),
-        ("frameworks_removed", "framework removed", "frameworks removed"),
-        ("fields_changed", "other edit", "other edits"),
-    ]
-    for key, one, many in labels:
+    for key, one, many in SUMMARY_LABELS:
         if n[key]:
             parts.append(f"{n[key]} {one if n[key] == 1 else many}")
     return ", ".join(parts) if parts else "no changes"

@@ -21,6 +21,7 @@ from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsi
 from srm_handbook.site import crm, export_schema, i18n, oscal, workbook
 from srm_handbook.site import exports as export
 from srm_handbook.site.framework_pages import FrameworkPieces
+from srm_handbook.site.history_text import entry_summary, entry_title
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
 
@@ -112,6 +113,11 @@ class PageContext(FrameworkPieces):
         super().__init__(srm, options.paths, overdue, options.labels)
         self.options = options
         self.digest = options.digest or export.digest(export.to_json(srm))
+
+    def entry_summary(self, e: Any) -> str:
+        """What a history entry (:class:`srm_handbook.history.git_history.Entry`) did, in
+        the site's language (the "What changed" page)."""
+        return entry_summary(e, self.labels)
 
     def asset_href(self, from_page: str, name: str) -> str:
         return self.paths.link(from_page, self.paths.asset(name))
@@ -405,8 +411,12 @@ def changes(ctx: PageContext) -> GeneratedPage:
         )
     ]
     if history is not None:
-        toc = tuple(TocEntry(2, e.anchor, e.title) for e in history.entries)
-        entries += [_entry(e.anchor, e.title, e.summary) for e in history.entries]
+        titles = [entry_title(e, ctx.labels) for e in history.entries]
+        toc = tuple(TocEntry(2, e.anchor, t) for e, t in zip(history.entries, titles, strict=True))
+        entries += [
+            _entry(e.anchor, t, entry_summary(e, ctx.labels))
+            for e, t in zip(history.entries, titles, strict=True)
+        ]
     return GeneratedPage(
         ctx.paths.src(page),
         ctx.labels.gettext("What changed"),

@@ -19,8 +19,9 @@ import yaml
 from srm_handbook.core.load import load_model, parse_model
 from srm_handbook.history import git_history as history
 from srm_handbook.history.git_history import load_history
+from srm_handbook.site import i18n
 
-from ..conftest import BuildResult, make_project, run_build
+from ..conftest import ROOT, BuildResult, make_project, run_build
 from ..site_html import read_page, resolve
 from .test_diff import base_model, commit_all, dump, git, make_repo
 
@@ -156,6 +157,29 @@ def test_each_entry_lists_its_changes_like_srm_diff(scenario: Scenario) -> None:
     assert (
         "Started the model: 2 responsibilities, 2 capabilities, 2 parties." in sections["created"]
     )
+
+
+def test_the_changes_page_follows_the_sites_language(tmp_path: Path) -> None:
+    """Each entry's summary and the owners of a changed cell in the site's language."""
+    theme = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))["theme"]
+    project = make_project(tmp_path, config_overrides={"theme": {**theme, "language": "de"}})
+    make_repo(project)
+    commit_versions(project, project / "srm_data.yaml")
+    site = run_build(project)
+    assert site.returncode == 0, site.stderr
+    page = site.page("changes/")
+    de = i18n.labels("de")
+    invalid = de.ngettext(
+        "This version did not validate (%(num)d error)",
+        "This version did not validate (%(num)d errors)",
+        1,
+    )
+    added = de.ngettext("%(num)d responsibility added", "%(num)d responsibilities added", 1)
+    for text in (invalid % {"num": 1}, added % {"num": 1} + "."):
+        assert text in page
+    for english in ("This version did not validate", "responsibility added", "Started the model"):
+        assert english not in page
+    assert de.gettext("Started the model: %(size)s").split(":")[0] in page
 
 
 def test_every_link_on_the_changes_page_resolves(scenario: Scenario) -> None:

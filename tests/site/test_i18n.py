@@ -17,7 +17,11 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
+from srm_handbook.core.load import parse_model
+from srm_handbook.history.git_history import Commit, Entry
+from srm_handbook.history.model_diff import SUMMARY_LABELS, diff
 from srm_handbook.site import i18n
+from srm_handbook.site.history_text import DIFF_PARTS, entry_summary, entry_title
 from srm_handbook.site.script_labels import script_labels
 
 from ..conftest import FIXTURES, ROOT, BuildResult, make_project, run_build, serve_directory
@@ -366,3 +370,49 @@ def test_the_script_writes_english_without_the_pages_words(
         page.wait_for_selector(READY, state="attached")
         n = page.locator("li[data-srm-duty]").count()
         assert page.locator("#srm-checklist-status").inner_text() == f"0 of {n} done."
+
+
+# -- The "What changed" page's summaries ------------------------------------------------
+
+
+def _entries() -> list[Entry]:
+    mapped = parse_model((MAPPED / "srm_data.yaml").read_bytes(), base_dir=MAPPED)
+    forge = parse_model(FORGE_DATA.read_bytes())
+    day = dt.date(2026, 3, 1)
+    commit = Commit("a" * 40, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), "Ann", " Map  NIST ", "x")
+    blank = Commit("b" * 40, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), "Ann", "", "x")
+    return [
+        Entry(commit, day, "created", diff(None, mapped), size=(3, 3, 1)),
+        Entry(commit, day, "start", None, size=(1, 2, 3)),
+        Entry(commit, day, "invalid", None, error_count=1),
+        Entry(commit, day, "invalid", None, error_count=4),
+        Entry(commit, day, "missing"),
+        Entry(blank, day, "change", diff(mapped, mapped)),
+        Entry(None, day, "change", diff(mapped, forge)),
+        Entry(None, day, "change", diff(forge, mapped)),
+    ]
+
+
+def test_the_changes_page_says_in_english_what_the_history_says() -> None:
+    """The site's summaries and titles are the history's (srm diff, the logs) in English,
+    word for word, and name the same counts."""
+    assert [(k, f"%(num)d {one}", f"%(num)d {many}") for k, one, many in SUMMARY_LABELS] == [
+        (k, *forms) for k, forms in DIFF_PARTS
+    ]
+    for e in _entries():
+        assert entry_summary(e, i18n.ENGLISH) == e.summary
+        assert entry_title(e, i18n.ENGLISH) == e.title
+
+
+def test_the_changes_page_summaries_follow_the_language() -> None:
+    entries = _entries()
+    de = [entry_summary(e, DE) for e in entries]
+    assert de[2] == DE.ngettext(
+        "This version did not validate (%(num)d error)",
+        "This version did not validate (%(num)d errors)",
+        1,
+    ) % {"num": 1}
+    assert de[4] == DE.gettext("The data file was removed in this commit")
+    for text, english in zip(de, (e.summary for e in entries), strict=True):
+        assert text != english
+    assert entry_title(entries[-1], DE).endswith(DE.gettext("Not committed yet"))
