@@ -346,7 +346,11 @@ class SrmDocument(_Strict):
     title: Name
     intro: Text | None = Field(default=None, description="Markdown shown on the home page.")
     last_updated: IsoDate | None = Field(default=None, description="ISO date, e.g. 2021-02-23.")
-    review_interval_days: Annotated[WholeNumber, Field(ge=1, le=3650)] | None = Field(
+    # The range before the validator: after it, pydantic writes `ge`/`le` into the JSON
+    # Schema instead of `minimum`/`maximum`, which editors do not know.
+    review_interval_days: (
+        Annotated[int, Field(ge=1, le=3650), BeforeValidator(_whole_number)] | None
+    ) = Field(
         default=None, description="Rows whose `reviewed` date is older than this are overdue."
     )
     parties: Annotated[dict[Id, Party], Field(min_length=1, max_length=MAX_PARTIES)]
