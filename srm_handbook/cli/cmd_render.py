@@ -183,12 +183,14 @@ _SECTION_PAGE = re.compile(
 _PAGE = re.compile(
     rb'---\ntitle: "[^\n]*"\n(?:search:\n  exclude: true\n)?---\n\n<div class="srm-page">'
 )
-_SIGNATURES = {  # the start of each other kind of file srm render writes
+_SIGNATURES: dict[str, bytes | tuple[bytes, ...]] = {  # how the other files it writes start
     "srm-nav.yml": NAV_HEADER.encode("utf-8"),
     "srm.css": b"/* srm-handbook: ",
     "srm.js": b"/* srm-handbook: ",
-    "srm.csv": b'"id","responsibility","category",',  # every field quoted (issue 14)
-    "srm.json": b'{\n  "$schema": "srm.schema.json",',
+    # The second forms: what earlier versions wrote (before every CSV field was quoted,
+    # before srm.json named its schema), so that an upgrade still recognises them.
+    "srm.csv": (b'"id","responsibility","category",', b"id,responsibility,category,"),
+    "srm.json": (b'{\n  "$schema": "srm.schema.json",', b'{\n  "schema": '),
     "srm.schema.json": b'{\n  "$schema": "https://json-schema.org/',
     "srm.oscal.json": b'{\n  "component-definition": ',
     "srm.xlsx": b"PK\x03\x04",  # a zip archive, as every workbook is
