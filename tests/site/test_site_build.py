@@ -13,7 +13,7 @@ from srm_handbook.site.content import RenderProgress
 
 from ..conftest import FIXTURES, FORGE, BuildResult, build_site, make_project, run_build
 from ..helpers import srm
-from ..site_html import broken_links
+from ..site_html import broken_links, read_page
 
 SEED = FIXTURES / "forge_seed_transcription.yaml"
 
@@ -132,9 +132,13 @@ def test_rendered_markdown_builds_with_plain_mkdocs_without_the_hook(tmp_path: P
     build = run_build(tmp_path, None, "-q")
     assert build.returncode == 0, build.stderr
     site = build.site
-    matrix = (site / "matrix" / "index.html").read_text("utf-8")
-    cell = 'data-responsibility="authentication" data-capability="web-triggers" data-owners="you"'
-    assert f"<td data-srm-cell {cell}" in matrix
+    # The rendered page writes its characters as references (inert to any Markdown
+    # extension); an HTML reader sees the contract's markers as usual.
+    cells = read_page(site, "matrix/").cells
+    assert any(
+        (c.responsibility, c.capability, c.owners) == ("authentication", "web-triggers", "you")
+        for c in cells
+    )
     assert (site / "srm.json").exists()
     assert broken_links(site) == []
 
