@@ -55,7 +55,7 @@ def test_controls_added_and_removed_are_reported_and_gated(tmp_path: Path) -> No
         }
     ]
     markdown = srm("diff", old_path, new_path, "--format", "markdown").stdout
-    assert "#### Control mappings" in markdown and "~~IA\\-8~~" in markdown
+    assert "#### Control mappings" in markdown and "~~IA-8~~" in markdown
 
 
 def test_an_ownership_change_changes_inheritance(tmp_path: Path) -> None:
