@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.site.content import build_content
 from srm_handbook.site.paths import SitePaths
 
@@ -109,14 +110,15 @@ def test_a_handwritten_page_at_an_alias_is_never_replaced(tmp_path: Path) -> Non
     redirect_target(result.site, "responsibilities/auth-old/")  # the other alias still works
 
 
-def test_an_alias_that_would_replace_a_generated_page_gets_no_redirect(tmp_path: Path) -> None:
+def test_an_alias_that_would_replace_a_generated_page_is_refused(tmp_path: Path) -> None:
+    """An alias ``index`` would publish its redirect where the responsibilities index page
+    lives: the validator refuses the id (it is reserved), so nothing is built over it."""
     model = renamed_model()
     model["responsibilities"]["authentication"]["aliases"] = ["index"]
     data = write(tmp_path / "srm_data.yaml", model)
-    for directory_urls in (True, False):
-        content = build_content(data, SitePaths(directory_urls=directory_urls))
-        index = "responsibilities/index.html"
-        assert index not in content.files  # the responsibilities index page lives there
+    with pytest.raises(SrmDataError) as caught:
+        build_content(data, SitePaths())
+    assert "id 'index' is reserved" in caught.value.format()
 
 
 def test_srm_render_writes_the_redirects(tmp_path: Path) -> None:
