@@ -38,6 +38,7 @@ from srm_handbook.site import i18n
 from srm_handbook.site.anchors import AnchorIds
 from srm_handbook.site.content import (
     ASSET_DIR,
+    ASSETS,
     RenderProgress,
     SiteContent,
     add_to_search_index,
@@ -62,6 +63,9 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         self.command: Literal["build", "gh-deploy", "serve"] = "build"
         self.paths = SitePaths()
         self.labels = i18n.ENGLISH
+        self.assets: set[str] = set()
+        """Where this model's copy of srm.css and srm.js would be published."""
+        self.publishes_assets = True
         self.content: SiteContent | None = None
         """The last valid content: under ``mkdocs serve`` it stays shown after a bad edit."""
         self.errors: list[str] = []
@@ -96,10 +100,13 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.paths = SitePaths(self.config.prefix, config.use_directory_urls)
         self.labels = site_labels(config, self.config)
-        for name, key in (("srm.css", "extra_css"), ("srm.js", "extra_javascript")):
-            # One copy of the assets serves every model of the site.
+        # One copy of the assets serves every model of the site: the first instance's.
+        self.assets = {self.paths.prefix + ASSET_DIR + name for name in ASSETS}
+        for name, key in zip(ASSETS, ("extra_css", "extra_javascript"), strict=True):
             if not any(str(u).endswith(ASSET_DIR + name) for u in config[key]):
                 config[key].append(self.paths.prefix + ASSET_DIR + name)
+        listed = {str(u) for u in config.extra_css + config.extra_javascript}
+        self.publishes_assets = self.assets <= listed
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -158,14 +165,12 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         # publishes to the same path (e.g. a handwritten responsibilities/<alias>.md).
         taken = {f.dest_uri for f in files}
         for path, text in content.files.items():
+            if path in self.assets and not self.publishes_assets:
+                continue  # another model of the site publishes the assets
             if files.get_file_from_path(path) is not None or path in taken:
-                if not path.endswith((ASSET_DIR + "srm.css", ASSET_DIR + "srm.js")):
+                if path not in self.assets:
                     log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
-            if path.endswith(ASSET_DIR + "srm.css") or path.endswith(ASSET_DIR + "srm.js"):
-                url = path
-                if not any(str(u) == url for u in config.extra_css + config.extra_javascript):
-                    continue  # another model of the site publishes the assets
             files.append(File.generated(config, path, content=text))
         return files
 
