@@ -84,9 +84,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     content = build_content(args.file, paths, labels=i18n.labels(language))
     out = Path(args.out)
     outputs = {page.src: page_markdown(page).encode("utf-8") for page in content.pages}
+    files = content.all_files()
     outputs.update(
         (name, text.encode("utf-8") if isinstance(text, str) else text)
-        for name, text in content.files.items()
+        for name, text in files.items()
     )
     outputs["srm-nav.yml"] = nav_snippet(content.pages, prefix).encode("utf-8")
     written_before = _read_manifest(out)
@@ -138,7 +139,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"srm render: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     gone = f"; removed {len(removed)} no longer generated" if removed else ""
-    print(f"srm: wrote {len(content.pages)} pages and {len(content.files)} files to {out}/{gone}")
+    print(f"srm: wrote {len(content.pages)} pages and {len(files)} files to {out}/{gone}")
     return 0
 
 

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from srm_handbook.background import Later
 from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.mkdocs import nav as srm_nav
 from srm_handbook.mkdocs.config import (
@@ -74,6 +75,8 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         self.listing: dict[str, Page] = {}
         self.progress = RenderProgress(0)
         self.spent: dict[str, float] = {}
+        self.later_files: list[_LaterFile] = []
+        """The exports a child process makes while the pages render (written at the end)."""
 
     def _content(self) -> SiteContent:
         if self.content is None:
@@ -172,6 +175,14 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
                     log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
             files.append(File.generated(config, path, content=text))
+        self.later_files = []
+        for path in content.later.names:
+            if files.get_file_from_path(path) is not None or path in taken:
+                log.info("docs/ already publishes %s; the generated file is not written", path)
+                continue
+            self.later_files.append(_LaterFile(config, path, content.later))
+        for file in self.later_files:
+            files.append(file)
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -242,16 +253,21 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         content = self._content()
         start = time.perf_counter()
+        for file in self.later_files:
+            file.write()
+        waited = content.later.waited
         add_to_search_index(config.site_dir, search_documents(content, self.paths))
         self._timed("on_post_build", start)
         spent = self.spent
         log.info(
-            "own code %.2fs: loading and preparing %.2fs, rendering pages %.2fs, search "
-            "index %.2fs",
+            "own code %.2fs: loading and preparing %.2fs, rendering pages %.2fs, exports "
+            "and search index %.2fs (of which %.2fs waiting for the exports%s)",
             sum(spent.values()),
             spent.get("on_pre_build", 0.0),
             spent.get("on_page_context", 0.0),
             spent.get("on_post_build", 0.0),
+            waited,
+            ", made by a child process" if content.later.forked else "",
         )
 
     def on_serve(
@@ -259,6 +275,51 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
     ) -> LiveReloadServer:
         server.watch(self.data_path(config))
         return server
+
+
+class _LaterFile(File):
+    """A generated export whose content a child process may still be making (see
+    :mod:`srm_handbook.background`). MkDocs copies files before it renders the pages, so
+    this one is written by :meth:`write`, called in ``on_post_build``; anything that asks
+    for its content before then waits for it."""
+
+    def __init__(self, config: MkDocsConfig, path: str, later: Later) -> None:
+        super().__init__(
+            path,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.generated_by = config.plugins._current_plugin or "srm"
+        self.later = later
+
+    @property
+    def content_bytes(self) -> bytes:
+        if self._content is None:
+            self._content = self.later[self.src_uri]
+        return super().content_bytes
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self._content = value
+
+    @property
+    def content_string(self) -> str:
+        return self.content_bytes.decode("utf-8-sig")
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self._content = value
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing yet: see :meth:`write`."""
+
+    def write(self) -> None:
+        self.content_bytes  # noqa: B018 (waits for the content)
+        super().copy_file()
 
 
 class ExtraConfiguredPlugin(SrmPlugin):  # type: ignore[no-untyped-call]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from srm_handbook.background import Later, in_background
 from srm_handbook.core.load import parse_model, read_data
 from srm_handbook.core.model import Srm
 from srm_handbook.files import write_atomic
@@ -25,7 +26,7 @@ from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
-from srm_handbook.site.views import GeneratedPage, ViewOptions, environment, exports, pages
+from srm_handbook.site.views import GeneratedPage, ViewOptions, environment, export_makers, pages
 
 log = logging.getLogger("mkdocs.srm")
 
@@ -38,7 +39,14 @@ class SiteContent:
     srm: Srm
     pages: list[GeneratedPage]
     files: dict[str, str | bytes]
-    """Other published files: path (prefix included) -> text (or bytes: srm.xlsx)."""
+    """Other published files: path (prefix included) -> text."""
+    later: Later
+    """More published files (paths in ``later.names``), which no page needs: the exports
+    other than srm.json, made by a child process while the pages render."""
+
+    def all_files(self) -> dict[str, str | bytes]:
+        """:attr:`files` and :attr:`later`'s files (waits for them)."""
+        return {**self.files, **self.later.result()}
 
 
 def error_banner(errors: list[str], labels: i18n.Labels = i18n.ENGLISH) -> str:
@@ -88,6 +96,11 @@ def build_content(
     raw = read_data(data_path, shown)
     srm = parse_model(raw, shown)
     timings["load"] = time.perf_counter() - start
+    makers = export_makers(srm)
+    make_json = makers.pop("srm.json")  # its digest is on the pages
+    # The other exports take as long as rendering the pages at L (srm.xlsx, and with
+    # framework mappings the OSCAL file and CRMs): another core makes them meanwhile.
+    later = in_background({paths.asset(name): make for name, make in makers.items()})
 
     hist: History | None = None
     if history:
@@ -99,18 +112,19 @@ def build_content(
         if hist.message:
             log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
-    exported = exports(srm)
-    digest = export.digest(str(exported["srm.json"]))
+    json_text = str(make_json())
+    digest = export.digest(json_text)
     options = ViewOptions(paths=paths, today=today, history=hist, digest=digest, labels=labels)
     generated = list(pages(srm, options))
     timings["pages"] = time.perf_counter() - mark
 
-    files = {paths.asset(name): text for name, text in exported.items()}
+    files: dict[str, str | bytes] = {paths.asset("srm.json"): json_text}
     for name in ASSETS:
         files[paths.asset(ASSET_DIR + name)] = asset_text(name)
     published = {_published_file(paths, p.src.removeprefix(paths.prefix)) for p in generated}
     for path, text in redirects(srm, paths, labels).items():
-        if path not in published and path not in files:  # e.g. an alias named "index"
+        # Never over a page or an export.
+        if path not in published and path not in files and path not in later.names:
             files[path] = text
     log.info(
         "srm: %d responsibilities x %d capabilities (%d cells), %d pages; load %.2fs, "
@@ -123,7 +137,7 @@ def build_content(
         timings.get("history", 0.0),
         timings["pages"],
     )
-    return SiteContent(srm, generated, files)
+    return SiteContent(srm, generated, files, later)
 
 
 class RenderProgress:

@@ -452,22 +452,28 @@ def pages(srm: Srm, options: ViewOptions | None = None) -> Iterator[GeneratedPag
         yield framework(ctx, f)
 
 
-def exports(srm: Srm) -> dict[str, str | bytes]:
-    """Files published beside the pages (site contract): name -> content. A model with
-    framework mappings adds ``srm.oscal.json`` and, with roles, each framework's customer
-    responsibility matrix (``srm-crm-<id>.csv``, and a sheet of ``srm.xlsx``)."""
-    files: dict[str, str | bytes] = {
-        "srm.json": export.to_json(srm),
-        export_schema.SCHEMA_FILE: export_schema.schema_text(),
-        "srm.csv": export.to_csv(srm),
-        "srm.xlsx": workbook.to_xlsx(srm, crm.sheets(srm)),
+def export_makers(srm: Srm) -> dict[str, Callable[[], str | bytes]]:
+    """Files published beside the pages (site contract): name -> what makes its content.
+    A model with framework mappings adds ``srm.oscal.json`` and, with roles, each
+    framework's customer responsibility matrix (``srm-crm-<id>.csv``, and a sheet of
+    ``srm.xlsx``)."""
+    makers: dict[str, Callable[[], str | bytes]] = {
+        "srm.json": functools.partial(export.to_json, srm),
+        export_schema.SCHEMA_FILE: export_schema.schema_text,
+        "srm.csv": functools.partial(export.to_csv, srm),
+        "srm.xlsx": lambda: workbook.to_xlsx(srm, crm.sheets(srm)),
     }
     if srm.frameworks:
-        files["srm.oscal.json"] = oscal.to_oscal_json(srm)
+        makers["srm.oscal.json"] = functools.partial(oscal.to_oscal_json, srm)
     if srm.frameworks and srm.has_roles:
         for f in srm.frameworks:
-            files[SitePaths.crm_csv(f.id)] = crm.to_csv(srm, f.id)
-    return files
+            makers[SitePaths.crm_csv(f.id)] = functools.partial(crm.to_csv, srm, f.id)
+    return makers
 
 
-__all__ = ["GeneratedPage", "Markup", "ViewOptions", "exports", "pages"]
+def exports(srm: Srm) -> dict[str, str | bytes]:
+    """The files of :func:`export_makers`, made: name -> content."""
+    return {name: make() for name, make in export_makers(srm).items()}
+
+
+__all__ = ["GeneratedPage", "Markup", "ViewOptions", "export_makers", "exports", "pages"]

@@ -66,6 +66,8 @@ def test_serve_rebuilds_when_the_data_file_changes(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         assert _wait_for(url, '<h1 id="srm-title">Tenant isolation</h1>')
+        # The exports made beside the pages (by a child process in a plain build) follow.
+        assert _wait_for(f"http://127.0.0.1:{port}/srm.csv", "Tenant isolation")
     finally:
         server.terminate()
         server.wait(timeout=30)
