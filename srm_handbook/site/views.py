@@ -24,6 +24,7 @@ from srm_handbook.site.framework_pages import FrameworkPieces
 from srm_handbook.site.history_text import entry_summary, entry_title
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
+from srm_handbook.site.template_cache import template_cache
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,22 @@ class ViewOptions:
     """The model's content digest (:func:`export.digest`); computed when not given."""
 
 
+_ENVIRONMENT: dict[str, Any] = {
+    "undefined": StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "extensions": ["jinja2.ext.i18n"],
+}
+
+
 @functools.cache
 def _environment(language: str, overrides: tuple[tuple[str, str], ...]) -> Environment:
     env = Environment(
         loader=PackageLoader("srm_handbook.site", "templates"),
         autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        bytecode_cache=template_cache({"autoescape": True, **_ENVIRONMENT}),
+        **_ENVIRONMENT,
     )
     words = i18n.labels(language, dict(overrides))
     env.install_gettext_callables(  # type: ignore[attr-defined]
