@@ -26,13 +26,12 @@ from typing import Literal
 from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.core.load import parse_model
 from srm_handbook.core.model import Srm
+from srm_handbook.history import DEFAULT_LIMIT, MAX_LIMIT
 from srm_handbook.history import cache as history_cache
 from srm_handbook.history.cache import DiffKey, VersionInfo
 from srm_handbook.history.model_diff import SrmDiff, diff
 from srm_handbook.history.model_diff import summary as diff_summary
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
 MAX_ERRORS_SHOWN = 3
 _CACHE_SIZE = 4 * MAX_LIMIT
 

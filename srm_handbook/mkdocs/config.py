@@ -14,7 +14,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
-from srm_handbook.history.git_history import DEFAULT_LIMIT, MAX_LIMIT
+from srm_handbook.history import DEFAULT_LIMIT, MAX_LIMIT
 from srm_handbook.site import i18n
 from srm_handbook.site.paths import check_prefix
 

@@ -16,17 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srm_handbook.background import Later, in_background
 from srm_handbook.core.load import parse_model, read_data
 from srm_handbook.core.model import Srm
 from srm_handbook.files import write_atomic
-from srm_handbook.history.git_history import DEFAULT_LIMIT, History, load_history
+from srm_handbook.history import DEFAULT_LIMIT
 from srm_handbook.site import exports as export
 from srm_handbook.site import i18n
 from srm_handbook.site.markdown_text import plain_text
 from srm_handbook.site.paths import SitePaths
 from srm_handbook.site.views import GeneratedPage, ViewOptions, environment, export_makers, pages
+
+if TYPE_CHECKING:
+    from srm_handbook.history.git_history import History
 
 log = logging.getLogger("mkdocs.srm")
 
@@ -104,6 +108,9 @@ def build_content(
 
     hist: History | None = None
     if history:
+        # Imported only here: a site without history never loads git or the diff code.
+        from srm_handbook.history.git_history import load_history
+
         mark = time.perf_counter()
         hist = load_history(
             data_path, srm, limit=history_limit, today=today, cache_dir=cache_dir, current_raw=raw

@@ -14,8 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_FILE = "srm.schema.json"
-"""The schema's file name, published beside ``srm.json``; ``srm.json``'s ``$schema``."""
+from srm_handbook.site.exports import SCHEMA_FILE
 
 
 class _Record(BaseModel):

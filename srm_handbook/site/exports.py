@@ -12,11 +12,11 @@ from typing import Any
 
 from srm_handbook.core.model import Srm
 from srm_handbook.core.schema import NOT_APPLICABLE
-from srm_handbook.site.export_schema import SCHEMA_FILE
 
 __all__ = [
     "NOT_APPLICABLE",
     "NOT_APPLICABLE_LABEL",
+    "SCHEMA_FILE",
     "csv_safe",
     "digest",
     "owners_label",
@@ -24,6 +24,10 @@ __all__ = [
     "to_dict",
     "to_json",
 ]
+
+SCHEMA_FILE = "srm.schema.json"
+"""The JSON Schema's file name (:mod:`.export_schema`), published beside ``srm.json``;
+``srm.json``'s ``$schema``."""
 
 NOT_APPLICABLE_LABEL = "Not applicable"
 """How the pages name an n/a cell."""

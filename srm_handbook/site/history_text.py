@@ -7,9 +7,13 @@ Pure: no MkDocs, no Jinja.
 
 from __future__ import annotations
 
-from srm_handbook.history.git_history import Entry
-from srm_handbook.history.model_diff import SrmDiff
+from typing import TYPE_CHECKING
+
 from srm_handbook.site.i18n import NN_, Labels
+
+if TYPE_CHECKING:  # a site without history never imports it
+    from srm_handbook.history.git_history import Entry
+    from srm_handbook.history.model_diff import SrmDiff
 
 DIFF_PARTS = (
     ("cells_changed", NN_("%(num)d ownership cell", "%(num)d ownership cells")),

@@ -18,8 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from srm_handbook.core.model import Capability, Duty, Framework, Party, Responsibility, Srm
-from srm_handbook.site import crm, export_schema, i18n, oscal, workbook
 from srm_handbook.site import exports as export
+from srm_handbook.site import i18n
 from srm_handbook.site.framework_pages import FrameworkPieces
 from srm_handbook.site.history_text import entry_summary, entry_title
 from srm_handbook.site.markdown_text import plain_text
@@ -466,16 +466,44 @@ def export_makers(srm: Srm) -> dict[str, Callable[[], str | bytes]]:
     ``srm.xlsx``)."""
     makers: dict[str, Callable[[], str | bytes]] = {
         "srm.json": functools.partial(export.to_json, srm),
-        export_schema.SCHEMA_FILE: export_schema.schema_text,
+        export.SCHEMA_FILE: _schema,
         "srm.csv": functools.partial(export.to_csv, srm),
-        "srm.xlsx": lambda: workbook.to_xlsx(srm, crm.sheets(srm)),
+        "srm.xlsx": functools.partial(_xlsx, srm),
     }
     if srm.frameworks:
-        makers["srm.oscal.json"] = functools.partial(oscal.to_oscal_json, srm)
+        makers["srm.oscal.json"] = functools.partial(_oscal, srm)
     if srm.frameworks and srm.has_roles:
         for f in srm.frameworks:
-            makers[SitePaths.crm_csv(f.id)] = functools.partial(crm.to_csv, srm, f.id)
+            makers[SitePaths.crm_csv(f.id)] = functools.partial(_crm_csv, srm, f.id)
     return makers
+
+
+# The modules of these exports (and xlsxwriter) are imported by whoever makes them: in a
+# build, the child process of srm_handbook.background, so the build itself never loads them.
+
+
+def _schema() -> str:
+    from srm_handbook.site import export_schema
+
+    return export_schema.schema_text()
+
+
+def _xlsx(srm: Srm) -> bytes:
+    from srm_handbook.site import crm, workbook
+
+    return workbook.to_xlsx(srm, crm.sheets(srm))
+
+
+def _oscal(srm: Srm) -> str:
+    from srm_handbook.site import oscal
+
+    return oscal.to_oscal_json(srm)
+
+
+def _crm_csv(srm: Srm, framework: str) -> str:
+    from srm_handbook.site import crm
+
+    return crm.to_csv(srm, framework)
 
 
 def exports(srm: Srm) -> dict[str, str | bytes]:
