@@ -25,6 +25,7 @@ it). Prints a Markdown table; ``--write docs/benchmarks.md`` also saves it.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import logging
 import os
@@ -42,6 +43,7 @@ from typing import Any
 
 import yaml
 
+import srm_handbook
 from srm_handbook.core.load import load_model
 from srm_handbook.core.model import Srm
 from srm_handbook.core.synthetic import generate
@@ -403,6 +405,12 @@ def main() -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
+    # MkDocs, Material and every other installed package come with their bytecode compiled
+    # by pip; an editable install of ours gets it at its first import, except where
+    # PYTHONDONTWRITEBYTECODE is set (as in this project's containers), where each build
+    # would compile our 60 modules again. Compile them once, as any other install has them.
+    package = Path(srm_handbook.__file__).parent
+    compileall.compile_dir(package, quiet=1)
     rows = bench(sizes, args.runs, args.naive_max_cells, args.keep)
     command = 'make bench BENCH_ARGS="' + " ".join(sys.argv[1:]) + '"'
     report = "\n".join(

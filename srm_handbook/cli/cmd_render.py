@@ -43,14 +43,14 @@ def yaml_string(text: str) -> str:
     return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
 
 
-def page_markdown(page: GeneratedPage) -> str:
+def page_markdown(page: GeneratedPage, html: str) -> str:
     """Front matter (an HTML-escaped title, search settings) and the page as one raw
     HTML block on one line, in which no Markdown extension finds anything to act on
     (:mod:`srm_handbook.site.inert_html`)."""
     meta = [f"title: {yaml_string(str(escape(page.title)))}"]
     if not page.search:
         meta.append("search:\n  exclude: true")
-    body = inert_html(page.html)
+    body = inert_html(html)
     return "---\n" + "\n".join(meta) + '\n---\n\n<div class="srm-page">' + body + "</div>\n"
 
 
@@ -83,8 +83,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     paths = SitePaths(prefix, directory_urls=not args.no_directory_urls)
     content = build_content(args.file, paths, labels=i18n.labels(language))
     out = Path(args.out)
-    outputs = {page.src: page_markdown(page).encode("utf-8") for page in content.pages}
+    outputs = {
+        page.src: page_markdown(page, content.page_html(page)).encode("utf-8")
+        for page in content.pages
+    }
     files = content.all_files()
+    content.background.close()
     outputs.update(
         (name, text.encode("utf-8") if isinstance(text, str) else text)
         for name, text in files.items()

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from srm_handbook.background import Later
+from srm_handbook.background import Background
 from srm_handbook.core.diagnostics import SrmDataError
 from srm_handbook.mkdocs import nav as srm_nav
 from srm_handbook.mkdocs.config import (
@@ -176,11 +176,11 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
                 continue
             files.append(File.generated(config, path, content=text))
         self.later_files = []
-        for path in content.later.names:
+        for path in content.background.names:
             if files.get_file_from_path(path) is not None or path in taken:
                 log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
-            self.later_files.append(_LaterFile(config, path, content.later))
+            self.later_files.append(_LaterFile(config, path, content.background))
         for file in self.later_files:
             files.append(file)
         return files
@@ -234,7 +234,8 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         if generated is None:
             return context
         start = time.perf_counter()
-        page.content = error_banner(self.errors, self.labels) + generated.html
+        html = self._content().page_html(generated)
+        page.content = error_banner(self.errors, self.labels) + html
         srm_nav.show_in_section(page, self.listing.get(generated.src))
         message = self.progress.tick()
         if message:
@@ -255,20 +256,29 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         start = time.perf_counter()
         for file in self.later_files:
             file.write()
-        waited = content.later.waited
+        background = content.background
+        waited = background.waited
+        background.close()
         add_to_search_index(config.site_dir, search_documents(content, self.paths))
         self._timed("on_post_build", start)
         spent = self.spent
         log.info(
             "own code %.2fs: loading and preparing %.2fs, rendering pages %.2fs, exports "
-            "and search index %.2fs (of which %.2fs waiting for the exports%s)",
+            "and search index %.2fs (of which %.2fs waiting for the exports)%s",
             sum(spent.values()),
             spent.get("on_pre_build", 0.0),
             spent.get("on_page_context", 0.0),
             spent.get("on_post_build", 0.0),
             waited,
-            ", made by a child process" if content.later.forked else "",
+            f"; a child process made the exports and rendered {background.pages_from_child} "
+            f"of {len(content.pages)} pages"
+            if background.forked
+            else "",
         )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.content is not None:
+            self.content.background.close()  # its work is not needed any more
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
@@ -283,7 +293,7 @@ class _LaterFile(File):
     this one is written by :meth:`write`, called in ``on_post_build``; anything that asks
     for its content before then waits for it."""
 
-    def __init__(self, config: MkDocsConfig, path: str, later: Later) -> None:
+    def __init__(self, config: MkDocsConfig, path: str, later: Background) -> None:
         super().__init__(
             path,
             src_dir=None,

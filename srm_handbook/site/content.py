@@ -13,12 +13,12 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srm_handbook.background import Later, in_background
+from srm_handbook.background import Background, in_background
 from srm_handbook.core.load import parse_model, read_data
 from srm_handbook.core.model import Srm
 from srm_handbook.files import write_atomic
@@ -44,13 +44,23 @@ class SiteContent:
     pages: list[GeneratedPage]
     files: dict[str, str | bytes]
     """Other published files: path (prefix included) -> text."""
-    later: Later
-    """More published files (paths in ``later.names``), which no page needs: the exports
-    other than srm.json, made by a child process while the pages render."""
+    background: Background
+    """The exports other than srm.json (paths in ``background.names``), and pages'
+    HTML, made by a child process while the pages render (:mod:`srm_handbook.background`)."""
+    index: dict[str, int] = field(default_factory=dict)
+    """Each page's position in :attr:`pages`, by ``src``."""
+
+    def __post_init__(self) -> None:
+        self.index = {p.src: i for i, p in enumerate(self.pages)}
+
+    def page_html(self, page: GeneratedPage) -> str:
+        """The page's HTML: the child's, if it has rendered it, else rendered here."""
+        html = self.background.page(self.index[page.src])
+        return html if html is not None else page.html
 
     def all_files(self) -> dict[str, str | bytes]:
-        """:attr:`files` and :attr:`later`'s files (waits for them)."""
-        return {**self.files, **self.later.result()}
+        """:attr:`files` and :attr:`background`'s (waits for them)."""
+        return {**self.files, **self.background.files()}
 
 
 def error_banner(errors: list[str], labels: i18n.Labels = i18n.ENGLISH) -> str:
@@ -100,12 +110,6 @@ def build_content(
     raw = read_data(data_path, shown)
     srm = parse_model(raw, shown)
     timings["load"] = time.perf_counter() - start
-    makers = export_makers(srm)
-    make_json = makers.pop("srm.json")  # its digest is on the pages
-    # The other exports take as long as rendering the pages at L (srm.xlsx, and with
-    # framework mappings the OSCAL file and CRMs): another core makes them meanwhile.
-    later = in_background({paths.asset(name): make for name, make in makers.items()})
-
     hist: History | None = None
     if history:
         # Imported only here: a site without history never loads git or the diff code.
@@ -119,11 +123,17 @@ def build_content(
         if hist.message:
             log.info("srm: no change history: %s", hist.message)
     mark = time.perf_counter()
-    json_text = str(make_json())
+    makers = export_makers(srm)
+    json_text = str(makers.pop("srm.json")())  # its digest is on the pages
     digest = export.digest(json_text)
     options = ViewOptions(paths=paths, today=today, history=hist, digest=digest, labels=labels)
     generated = list(pages(srm, options))
     timings["pages"] = time.perf_counter() - mark
+    # The other exports take about as long as rendering the pages (srm.xlsx; with framework
+    # mappings the OSCAL file and the CRMs too): another core makes them, then helps render.
+    background = in_background(
+        {paths.asset(name): make for name, make in makers.items()}, [p.body for p in generated]
+    )
 
     files: dict[str, str | bytes] = {paths.asset("srm.json"): json_text}
     for name in ASSETS:
@@ -131,7 +141,7 @@ def build_content(
     published = {_published_file(paths, p.src.removeprefix(paths.prefix)) for p in generated}
     for path, text in redirects(srm, paths, labels).items():
         # Never over a page or an export.
-        if path not in published and path not in files and path not in later.names:
+        if path not in published and path not in files and path not in background.names:
             files[path] = text
     log.info(
         "srm: %d responsibilities x %d capabilities (%d cells), %d pages; load %.2fs, "
@@ -144,7 +154,7 @@ def build_content(
         timings.get("history", 0.0),
         timings["pages"],
     )
-    return SiteContent(srm, generated, files, later)
+    return SiteContent(srm, generated, files, background)
 
 
 class RenderProgress:
