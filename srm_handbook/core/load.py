@@ -281,7 +281,8 @@ def parse_model(
     """Validate the bytes of a data file; ``source`` is the path shown in errors, and
     catalog files are read relative to ``base_dir`` (default: the directory of
     ``source``)."""
-    return parse_model_located(raw, source, base_dir)[0]
+    with _gc_paused():
+        return _parse_model(raw, source, base_dir, located=False)[0]
 
 
 def parse_model_located(
@@ -290,7 +291,7 @@ def parse_model_located(
     """:func:`parse_model`, with where each key and value of the file is (for messages
     about a valid model, such as overdue reviews)."""
     with _gc_paused():
-        return _parse_model(raw, source, base_dir)
+        return _parse_model(raw, source, base_dir, located=True)
 
 
 def _catalogs(
@@ -345,14 +346,19 @@ def _catalogs(
 
 
 def _parse_model(
-    raw: bytes, source: str, base_dir: str | os.PathLike[str] | None
+    raw: bytes, source: str, base_dir: str | os.PathLike[str] | None, located: bool
 ) -> tuple[m.Srm, strict_yaml.Positions]:
+    """Without ``located`` the file is parsed without recording positions (a valid file
+    never needs them), and parsed again with them as soon as there is a problem to locate;
+    the positions returned are then empty for a valid file."""
     if len(raw) > strict_yaml.MAX_FILE_BYTES:
         raise _too_big(source, len(raw))
     text, problems = strict_yaml.decode(raw)
     if problems:
         raise SrmDataError(Diagnostic(source, p.line, p.column, p.message) for p in problems)
-    parsed = strict_yaml.parse(text)
+    parsed = strict_yaml.parse(text, located)
+    if parsed.problems and not located:
+        parsed, located = strict_yaml.parse(text), True
     diagnostics = [Diagnostic(source, p.line, p.column, p.message) for p in parsed.problems]
     if parsed.data is None and diagnostics:
         raise SrmDataError(diagnostics)
@@ -370,6 +376,9 @@ def _parse_model(
     positions = parsed.positions
 
     def report(findings: list[tuple[Path, str, bool]]) -> None:
+        nonlocal positions, located
+        if findings and not located:
+            positions, located = strict_yaml.parse(text).positions, True
         for path, message, on_key in findings:
             diagnostics.append(_locate(source, positions, path, on_key, message))
 

@@ -199,8 +199,14 @@ def _too_many_problems() -> str:
     return f"more than {MAX_PROBLEMS:,} problems in the YAML; reading stopped here"
 
 
-def parse(text: str) -> StrictYaml:
-    """Parse one YAML document from ``text`` strictly (see the module docstring)."""
+def parse(text: str, located: bool = True) -> StrictYaml:
+    """Parse one YAML document from ``text`` strictly (see the module docstring).
+
+    Without ``located``, the positions of values and keys are not recorded (they are
+    needed only to report a problem, and recording them is a fifth of the time of a large
+    file): a caller that finds a problem parses again with them. The problems themselves
+    are found and located either way, but the line a duplicate key's message names as the
+    first definition is only right with ``located``."""
     positions = Positions()
     values, keys = positions.values, positions.keys
     problems: list[Problem] = []
@@ -310,7 +316,8 @@ def parse(text: str) -> StrictYaml:
                     if len(container) >= MAX_ENTRIES:
                         stop(event, _too_many_entries("list"))
                         break
-                    values[(*top.path, len(container))] = mark
+                    if located:
+                        values[(*top.path, len(container))] = mark
                     container.append(event.value)
                 elif top.key is None:
                     if len(top.container) >= MAX_ENTRIES:
@@ -322,10 +329,11 @@ def parse(text: str) -> StrictYaml:
                         break
                 else:
                     if top.key_ok:
-                        path = (*top.path, top.key)
                         top.container[top.key] = event.value
-                        values[path] = mark
-                        keys[path] = top.key_mark
+                        if located:
+                            path = (*top.path, top.key)
+                            values[path] = mark
+                            keys[path] = top.key_mark
                     elif top.dup_of is not None:
                         keep_duplicate(top, event.value, mark)
                     top.key = None

@@ -7,6 +7,8 @@ import pytest
 from srm_handbook.core import strict_yaml
 from srm_handbook.core.strict_yaml import Problem, StrictYaml
 
+from ..conftest import FIXTURES
+
 
 def parse(text: str) -> StrictYaml:
     return strict_yaml.parse(text)
@@ -271,3 +273,30 @@ def test_many_bad_bytes_are_summarised() -> None:
     _, found = strict_yaml.decode(b"\xff" * (limit + 5))
     assert len(found) == limit + 1
     assert found[-1] == Problem(1, 1, "5 more invalid characters not listed")
+
+
+# -- without positions (how load_model reads a file first) -------------------------------
+
+
+def test_unlocated_parse_gives_the_same_data_and_problems_without_positions() -> None:
+    text = (FIXTURES / "forge.yaml").read_text("utf-8")
+    located, unlocated = strict_yaml.parse(text), strict_yaml.parse(text, located=False)
+    assert unlocated.data == located.data and unlocated.problems == located.problems == []
+    assert len(located.positions.values) > 100
+    # Collections keep theirs; no scalar value or key is recorded.
+    assert all(isinstance(v, (dict, list)) for v in _values_at(unlocated.data, unlocated.positions))
+    assert set(unlocated.positions.keys) <= set(unlocated.positions.values)
+    bad = "a: 1\nb: [x, &y z]\n"
+    assert [(p.line, p.column) for p in strict_yaml.parse(bad, located=False).problems] == [
+        (p.line, p.column) for p in strict_yaml.parse(bad).problems
+    ]
+
+
+def _values_at(data: object, positions: strict_yaml.Positions) -> list[object]:
+    found = []
+    for path in positions.values:
+        value = data
+        for part in path:
+            value = value[part]  # type: ignore[index]
+        found.append(value)
+    return found
