@@ -143,20 +143,27 @@ def _render(template: str, c: PageContext, **context: Any) -> Callable[[], str]:
 
 
 def _party_sections(ctx: PageContext, duties: list[Duty]) -> list[tuple[Party, list[Any]]]:
-    """Duties grouped by party, then by category and responsibility (file order)."""
-    by_party: dict[str, dict[str, list[Duty]]] = {}
-    for d in duties:
-        by_party.setdefault(d.party, {}).setdefault(d.responsibility, []).append(d)
+    """Duties (given in file order) grouped by party, then by category and
+    responsibility, in file order."""
+    by_party: dict[str, dict[str, list[Duty]]] = {p.id: {} for p in ctx.srm.parties}
+    for d in duties:  # the hot loop of preparing the pages: no setdefault(..., [])
+        rows = by_party[d.party]
+        of_row = rows.get(d.responsibility)
+        if of_row is None:
+            rows[d.responsibility] = [d]
+        else:
+            of_row.append(d)
+    row = ctx.srm.responsibility
     out = []
     for party in ctx.srm.parties:
         rows_of_party = by_party.get(party.id)
         if not rows_of_party:
             continue
-        groups = []
-        for category, rows in ctx.srm.by_category:
-            in_cat = [(r, rows_of_party[r.id]) for r in rows if r.id in rows_of_party]
-            if in_cat:
-                groups.append((category, in_cat))
+        by_category: dict[str, list[tuple[Responsibility, list[Duty]]]] = {}
+        for rid, of_row in rows_of_party.items():
+            r = row[rid]
+            by_category.setdefault(r.category, []).append((r, of_row))
+        groups = [(c, by_category[c.id]) for c in ctx.srm.categories if c.id in by_category]
         out.append((party, groups))
     return out
 
