@@ -15,4 +15,5 @@ on_page_content = _srm.on_page_content
 on_page_context = _srm.on_page_context
 on_post_page = _srm.on_post_page
 on_post_build = _srm.on_post_build
+on_build_error = _srm.on_build_error
 on_serve = _srm.on_serve

@@ -9,9 +9,11 @@ instances (one per model, each under its own prefix) can share a site.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from markupsafe import escape
@@ -120,17 +122,18 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         shown = os.path.relpath(path)
         base = os.path.dirname(config.config_file_path or ".")
         try:
-            self.content = build_content(
-                path,
-                self.paths,
-                display_path=shown,
-                history=self.config.history,
-                history_limit=self.config.history_limit,
-                cache_dir=os.path.join(base, self.config.cache_dir)
-                if self.config.cache_dir
-                else None,
-                labels=self.labels,
-            )
+            with _kept_from_the_collector():
+                self.content = build_content(
+                    path,
+                    self.paths,
+                    display_path=shown,
+                    history=self.config.history,
+                    history_limit=self.config.history_limit,
+                    cache_dir=os.path.join(base, self.config.cache_dir)
+                    if self.config.cache_dir
+                    else None,
+                    labels=self.labels,
+                )
             self.errors = []
         except SrmDataError as exc:
             self.errors = exc.lines()
@@ -252,6 +255,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()  # see _kept_from_the_collector
         content = self._content()
         start = time.perf_counter()
         for file in self.later_files:
@@ -277,6 +281,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         )
 
     def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
         if self.content is not None:
             self.content.background.close()  # its work is not needed any more
 
@@ -285,6 +290,24 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
     ) -> LiveReloadServer:
         server.watch(self.data_path(config))
         return server
+
+
+@contextlib.contextmanager
+def _kept_from_the_collector() -> Iterator[None]:
+    """While the model is built, and then until the end of the build, the cyclic garbage
+    collector leaves the objects that exist now alone (``gc.freeze``; ``on_post_build``
+    and ``on_build_error`` undo it). The model and the prepared pages are millions of
+    objects that live until the build ends: each full collection scanned them all again
+    and found nothing to free, about 2 s of a build at 1,000 rows x 50 capabilities.
+    Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class _LaterFile(File):

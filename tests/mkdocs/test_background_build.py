@@ -3,10 +3,14 @@ bytes as a build that made everything in one process (srm_handbook.background)."
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
 
 from ..conftest import FIXTURES, make_project, run_build
 
@@ -44,3 +48,33 @@ def test_forked_and_single_process_builds_publish_the_same_bytes(tmp_path: Path)
     assert sorted(forked_tree) == sorted(alone_tree)
     assert [name for name in forked_tree if forked_tree[name] != alone_tree[name]] == []
     assert {"srm.xlsx", "srm.oscal.json", "srm.csv"} <= set(forked_tree)
+
+
+def in_process_build(project: Path, site: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(site)))
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_the_collector_sees_everything_again_after_a_build(tmp_path: Path, valid: bool) -> None:
+    """The plugin keeps the model out of the garbage collector's scans during a build
+    (gc.freeze); a build, failed or not, gives the host process its collector back."""
+    project = make_project(tmp_path)
+    if not valid:
+        data = project / "srm_data.yaml"
+        data.write_text(data.read_text("utf-8").replace("schema: 1", "schema: 2"), "utf-8")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    if valid:
+        in_process_build(project, tmp_path / "site")
+        assert (tmp_path / "site" / "srm.xlsx").is_file()
+    else:
+        with pytest.raises(Abort):  # what MkDocs raises for a PluginError
+            in_process_build(project, tmp_path / "site")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

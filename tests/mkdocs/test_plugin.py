@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import BuildResult, build_site
+from ..conftest import ROOT, BuildResult, build_site
 from .host import (
     CLOUD,
     FORGE,
@@ -151,3 +151,16 @@ def _absolute(page_url: str, href: str) -> str:
 def _article(page: str) -> str:
     start = page.index('<article class="md-content__inner')
     return page[start : page.index("</article>", start)]
+
+
+def test_the_hook_passes_on_every_event_the_plugin_handles() -> None:
+    import importlib.util
+
+    from srm_handbook.mkdocs.plugin import SrmPlugin
+
+    spec = importlib.util.spec_from_file_location("srm_hook", ROOT / "hooks" / "srm.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    events = {name for name in vars(SrmPlugin) if name.startswith("on_")}
+    assert events == {name for name in vars(hook) if name.startswith("on_")}
