@@ -28,5 +28,6 @@ def test_bench_runs_at_size_s_and_reports_a_table(tmp_path: object) -> None:
         assert float(values[kind]) > 0
     assert values["own code"].endswith("%")
     assert int(values["pages"]) > 30
+    assert float(values["child's peak RSS (MB)"]) > 0  # the exports were made beside the build
     assert float(values["floor (s)"]) > 0
     assert 0 < float(values["contract minimum (MB)"]) < float(values["site (MB)"])
