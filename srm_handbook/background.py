@@ -69,14 +69,15 @@ def make_all(makers: Mapping[str, Callable[[], str | bytes]]) -> Files:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Child:
     pid: int
     out: IO[bytes]
     """The records the child writes (an unnamed temporary file)."""
     taken: mmap.mmap
     """One byte per page, shared with the child: 1 when this process renders it."""
-    reaper: weakref.finalize[[int, IO[bytes], mmap.mmap], Background]
+    running: bool = True
+    """False once reaped: its pid may then belong to another process, never signal it."""
 
 
 class Background:
@@ -94,6 +95,7 @@ class Background:
         self._pages = pages
         self._files: Files | None = None
         self._child: _Child | None = None
+        self._reaper: weakref.finalize[[_Child], Background] | None = None
         self._records: dict[int, tuple[int, int]] = {}
         """Complete records read so far: index -> (offset, length)."""
         self._cursor = 0
@@ -119,7 +121,9 @@ class Background:
             return
         if pid == 0:  # the child: never returns
             _child_main(out.fileno(), taken, self._makers, self._pages)
-        self._child = _Child(pid, out, taken, weakref.finalize(self, _stop, pid, out, taken))
+        self._child = _Child(pid, out, taken)
+        # Dropped without close() (a failed build), it still stops and reaps the child.
+        self._reaper = weakref.finalize(self, _stop, self._child)
         self.forked = True
 
     def _scan(self, child: _Child) -> None:
@@ -166,28 +170,24 @@ class Background:
         if child is None:  # not reached: made at once, or by a child
             return make_all(self._makers)
         start = time.perf_counter()
-        exited = False
         while True:
+            # Whether it has exited first: then everything it wrote is in the file.
+            if os.waitpid(child.pid, os.WNOHANG)[0] != 0:
+                child.running = False
             self._scan(child)
-            if _FILES in self._records or exited:
+            if _FILES in self._records or not child.running:
                 break
-            exited = os.waitpid(child.pid, os.WNOHANG)[0] != 0
-            if exited:
-                child.reaper.detach()
-                _stop(None, child.out, child.taken)
-                self._child = None
-                return make_all(self._makers)  # the child failed: made here
             time.sleep(_POLL)
         self.waited = time.perf_counter() - start
         data = self._read(child, _FILES)
         files = _files(data) if data is not None else None
-        return files if files is not None else make_all(self._makers)
+        return files if files is not None else make_all(self._makers)  # it failed: made here
 
     def close(self) -> None:
         """Stop the child (its pages are no longer needed) and free what it used."""
-        child, self._child = self._child, None
-        if child is not None:
-            child.reaper()
+        self._child = None
+        if self._reaper is not None:
+            self._reaper()
 
     def __getitem__(self, name: str) -> bytes:
         return self.files()[name]
@@ -235,17 +235,18 @@ def _files(data: bytes) -> Files | None:
     return files if isinstance(files, dict) else None
 
 
-def _stop(pid: int | None, out: IO[bytes], taken: mmap.mmap) -> None:
-    """Stop and reap the child (if ``pid``), then close its file and shared memory."""
+def _stop(child: _Child) -> None:
+    """Stop and reap the child (unless reaped already), then close its file and memory."""
     try:
-        if pid is not None:
+        if child.running:
+            child.running = False
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(child.pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+                os.waitpid(child.pid, 0)
     finally:
-        out.close()
-        taken.close()
+        child.out.close()
+        child.taken.close()
 
 
 def in_background(

@@ -47,11 +47,13 @@ def finished(work: Background, timeout: float = 30) -> None:
     child = work._child
     assert child is not None
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and child.running:
         with open(f"/proc/{child.pid}/stat") as stat:
             if stat.read().split(") ")[1].startswith("Z"):  # exited, not yet reaped
                 return
         time.sleep(0.01)
+    if not child.running:
+        return  # reaped by files()
     raise AssertionError("the child did not finish")
 
 
@@ -189,3 +191,22 @@ def test_the_childs_pages_and_exports_are_the_same_bytes_as_made_here() -> None:
     assert all(html is not None for html in from_child)
     assert from_child == [p.html for p in content.pages]
     work.close()
+
+
+@linux_only
+def test_a_reaped_child_is_never_signalled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once reaped, its pid may be another process's: close() must not kill it."""
+    work = Background({"x": lambda: b"x"}, [page(0)], True)
+    finished(work)
+    assert work.files() == {"x": b"x"}
+    child = work._child
+    assert child is not None and not child.running  # files() found it exited and reaped it
+    assert work.page(0) is not None  # what it wrote stays readable until close()
+
+    def kill(pid: int, sig: int) -> None:
+        raise AssertionError(f"signalled {pid}")
+
+    monkeypatch.setattr(os, "kill", kill)
+    work.close()
+    with pytest.raises(ValueError):
+        child.taken[0]
