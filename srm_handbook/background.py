@@ -29,6 +29,7 @@ on a copy of the same objects.
 from __future__ import annotations
 
 import contextlib
+import gc
 import marshal
 import mmap
 import os
@@ -203,6 +204,10 @@ def _child_main(
     parent's buffers, no finally blocks of the parent's frames."""
     code = 1
     try:
+        # A build forks with the garbage collector paused (while it loads): what exists now
+        # lives until the child exits, so the collector is left only what the child makes.
+        gc.freeze()
+        gc.enable()
         # marshal: plain str -> bytes, read back by the same interpreter.
         _write_record(fd, _FILES, marshal.dumps(make_all(makers)))
         written = 0
