@@ -173,14 +173,25 @@ class Entry:
         return f"{self.date.isoformat()}: {' '.join(subject.split()) or '(no message)'}"
 
 
+Unavailable = Literal["outside-git", "not-work-tree", "git-failed", "not-committed"]
+
+
 @dataclass(frozen=True)
 class History:
     entries: tuple[Entry, ...] = ()
     message: str | None = None
-    """Why there is no history (outside git, git missing, file not committed)."""
-    notes: tuple[str, ...] = ()
+    """Why there is no history (outside git, git missing, file not committed), in English
+    for the log; :attr:`reason` and :attr:`detail` say the same for a translated page."""
+    reason: Unavailable | None = None
+    detail: str = ""
+    """What git said (``outside-git``, ``git-failed``), or the file's name."""
+    file: str = ""
+    """The data file's name."""
+    limit: int = DEFAULT_LIMIT
     truncated: bool = False
     """Older commits exist beyond ``limit``."""
+    shallow: bool = False
+    """The checkout is shallow: older changes are missing."""
     since: dt.date | None = None
     """When the history shown is incomplete: rows that no entry changed last changed on or
     before this date (the oldest version the history starts from)."""
@@ -191,6 +202,11 @@ class History:
     @property
     def available(self) -> bool:
         return self.message is None
+
+    @property
+    def has_invalid(self) -> bool:
+        """Some versions did not validate (they are listed without changes)."""
+        return any(e.kind == "invalid" for e in self.entries)
 
     def current_row(self, rid: str) -> str | None:
         """The live id of a row known as ``rid`` in some version (through its aliases)."""
@@ -345,10 +361,14 @@ def load_history(
     try:
         flags = run_git(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository"], where)
     except GitError as exc:
-        return History(message=f"The data file is not in a git checkout ({exc}).")
+        return History(
+            message=f"The data file is not in a git checkout ({exc}).",
+            reason="outside-git",
+            detail=str(exc),
+        )
     inside, _, shallow_flag = flags.decode().partition("\n")
     if inside.strip() != "true":
-        return History(message="The data file is not in a git work tree.")
+        return History(message="The data file is not in a git work tree.", reason="not-work-tree")
     shallow = shallow_flag.strip() == "true"
     try:
         log = run_git(
@@ -384,10 +404,17 @@ def load_history(
             )
     except GitError as exc:
         if "does not have any commits" not in str(exc):
-            return History(message=f"git failed: {exc}", current_ids=current_ids)
+            return History(
+                message=f"git failed: {exc}",
+                reason="git-failed",
+                detail=str(exc),
+                current_ids=current_ids,
+            )
     return History(
         message=f"{name} has not been committed to git yet: its history starts with its "
         "first commit.",
+        reason="not-committed",
+        detail=name,
         current_ids=current_ids,
     )
 
@@ -407,7 +434,6 @@ def _build(
 ) -> History:
     truncated = len(commits) > limit
     shown = commits[:limit]
-    notes = []
     labels = {o: f"{c.path}@{c.short}" for c, o in zip(commits, oids, strict=True) if o}
     if cache is not None and any(o not in _INFO for o in oids if o is not None):
         # A new process (or new commits): what earlier builds learned. A `mkdocs serve`
@@ -421,16 +447,6 @@ def _build(
     versions = _Versions(where, labels, reversed([o for o in oids if o is not None]))
     # The history is complete when it reaches the file's first commit.
     complete = not truncated and not shallow
-    if truncated:
-        notes.append(
-            f"Only the last {limit} commits that changed {name} are shown (the history "
-            "limit, extra: srm: history_limit)."
-        )
-    elif shallow:
-        notes.append(
-            "This checkout is shallow, so older changes are not shown. Fetch the full "
-            "history (with GitHub Actions: actions/checkout with fetch-depth: 0)."
-        )
     # Walk from the oldest version to the newest, comparing each valid version with the
     # last valid one before it.
     previous: str | None = None
@@ -477,11 +493,6 @@ def _build(
         pending = diff(versions.model(previous), current)
         if not pending.empty:
             entries.insert(0, Entry(None, today, "change", pending, size=_size(current)))
-    if any(e.kind == "invalid" for e in entries):
-        notes.append(
-            "Versions that did not validate are listed without changes; the next valid "
-            "version is compared with the last valid one before them."
-        )
     _remember(_INFO)
     row_entries: dict[str, Entry] = {}
     for entry in entries:
@@ -493,8 +504,10 @@ def _build(
                 row_entries[live] = entry
     return History(
         entries=tuple(entries),
-        notes=tuple(notes),
+        file=name,
+        limit=limit,
         truncated=truncated,
+        shallow=shallow,
         since=since,
         current_ids=current_ids,
         _row_entries=row_entries,

@@ -399,7 +399,7 @@ def test_shallow_clones_say_that_older_changes_are_missing(tmp_path: Path) -> No
     data = clone / "srm_data.yaml"
     h = load_history(data, load_model(data))
     assert [e.kind for e in h.entries] == ["change", "start"]
-    assert any("shallow" in note for note in h.notes)
+    assert h.shallow
     assert h.since == dt.date(2024, 4, 10)
 
 

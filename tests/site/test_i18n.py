@@ -18,11 +18,12 @@ import yaml
 from babel.messages.pofile import read_po
 
 from srm_handbook.core.load import parse_model
-from srm_handbook.history.git_history import Commit, Entry
+from srm_handbook.history.git_history import Commit, Entry, History
 from srm_handbook.history.model_diff import SUMMARY_LABELS, diff
 from srm_handbook.site import i18n
 from srm_handbook.site.history_text import DIFF_PARTS, entry_summary, entry_title
 from srm_handbook.site.script_labels import script_labels
+from srm_handbook.site.views import ViewOptions, pages
 
 from ..conftest import FIXTURES, ROOT, BuildResult, make_project, run_build, serve_directory
 from ..conftest import FORGE as FORGE_DATA
@@ -416,3 +417,53 @@ def test_the_changes_page_summaries_follow_the_language() -> None:
     for text, english in zip(de, (e.summary for e in entries), strict=True):
         assert text != english
     assert entry_title(entries[-1], DE).endswith(DE.gettext("Not committed yet"))
+
+
+_INVALID = Entry(
+    Commit("c" * 40, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), "Ann", "Break it", "x"),
+    dt.date(2026, 3, 1),
+    "invalid",
+    None,
+    error_count=2,
+)
+
+
+@pytest.mark.parametrize(
+    ("history", "german"),
+    [
+        (
+            History(message="-", reason="outside-git", detail="fatal: not a git repository"),
+            "Die Datendatei liegt nicht in einem git-Checkout (fatal: not a git repository).",
+        ),
+        (
+            History(message="-", reason="not-work-tree"),
+            "Die Datendatei liegt nicht in einem git-Arbeitsverzeichnis.",
+        ),
+        (
+            History(message="-", reason="git-failed", detail="a <b>"),
+            "git ist fehlgeschlagen: a &lt;b&gt;",
+        ),
+        (
+            History(message="-", reason="not-committed", detail="srm_data.yaml"),
+            "srm_data.yaml wurde noch nicht in git committet",
+        ),
+        (
+            History(entries=(_INVALID,), file="srm_data.yaml", limit=2, truncated=True),
+            "Nur die letzten 2 Commits, die srm_data.yaml geändert haben, werden angezeigt",
+        ),
+        (History(entries=(_INVALID,), shallow=True), "Dieser Checkout ist flach"),
+        (History(entries=(_INVALID,)), "Versionen, die nicht gültig waren"),
+    ],
+)
+def test_the_changes_page_says_why_history_is_missing_or_partial_in_the_language(
+    history: History, german: str
+) -> None:
+    srm = parse_model(FORGE_DATA.read_bytes())
+    page = next(
+        p for p in pages(srm, ViewOptions(history=history, labels=DE)) if p.src == "changes.md"
+    )
+    text = page.html
+    assert german in text
+    for english in ("not in a git", "has not been committed", "git failed", "Only the last"):
+        assert english not in text
+    assert ("Dieser Checkout ist flach" in text) == (history.shallow and not history.truncated)
