@@ -77,7 +77,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         self.listing: dict[str, Page] = {}
         self.progress = RenderProgress(0)
         self.spent: dict[str, float] = {}
-        self.later_files: list[_LaterFile] = []
+        self.background_files: list[_BackgroundFile] = []
         """The exports a child process makes while the pages render (written at the end)."""
 
     def _content(self) -> SiteContent:
@@ -178,13 +178,13 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
                     log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
             files.append(File.generated(config, path, content=text))
-        self.later_files = []
+        self.background_files = []
         for path in content.background.names:
             if files.get_file_from_path(path) is not None or path in taken:
                 log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
-            self.later_files.append(_LaterFile(config, path, content.background))
-        for file in self.later_files:
+            self.background_files.append(_BackgroundFile(config, path, content.background))
+        for file in self.background_files:
             files.append(file)
         return files
 
@@ -258,7 +258,7 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         gc.unfreeze()  # see _kept_from_the_collector
         content = self._content()
         start = time.perf_counter()
-        for file in self.later_files:
+        for file in self.background_files:
             file.write()
         background = content.background
         waited = background.waited
@@ -310,13 +310,13 @@ def _kept_from_the_collector() -> Iterator[None]:
             gc.enable()
 
 
-class _LaterFile(File):
+class _BackgroundFile(File):
     """A generated export whose content a child process may still be making (see
     :mod:`srm_handbook.background`). MkDocs copies files before it renders the pages, so
     this one is written by :meth:`write`, called in ``on_post_build``; anything that asks
     for its content before then waits for it."""
 
-    def __init__(self, config: MkDocsConfig, path: str, later: Background) -> None:
+    def __init__(self, config: MkDocsConfig, path: str, background: Background) -> None:
         super().__init__(
             path,
             src_dir=None,
@@ -324,12 +324,12 @@ class _LaterFile(File):
             use_directory_urls=config.use_directory_urls,
         )
         self.generated_by = config.plugins._current_plugin or "srm"
-        self.later = later
+        self.background = background
 
     @property
     def content_bytes(self) -> bytes:
         if self._content is None:
-            self._content = self.later[self.src_uri]
+            self._content = self.background[self.src_uri]
         return super().content_bytes
 
     @content_bytes.setter

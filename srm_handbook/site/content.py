@@ -7,13 +7,14 @@ page is made.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,11 +48,11 @@ class SiteContent:
     background: Background
     """The exports other than srm.json (paths in ``background.names``), and pages'
     HTML, made by a child process while the pages render (:mod:`srm_handbook.background`)."""
-    index: dict[str, int] = field(default_factory=dict)
-    """Each page's position in :attr:`pages`, by ``src``."""
 
-    def __post_init__(self) -> None:
-        self.index = {p.src: i for i, p in enumerate(self.pages)}
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Each page's position in :attr:`pages`, by ``src``."""
+        return {p.src: i for i, p in enumerate(self.pages)}
 
     def page_html(self, page: GeneratedPage) -> str:
         """The page's HTML: the child's, if it has rendered it, else rendered here."""
