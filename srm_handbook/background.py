@@ -42,7 +42,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, NoReturn
 
 Files = dict[str, bytes]
 """File name -> content."""
@@ -168,7 +168,7 @@ class Background:
 
     def _collect(self) -> Files:
         child = self._child
-        if child is None:  # not reached: made at once, or by a child
+        if child is None:  # closed before its exports were read: made here
             return make_all(self._makers)
         start = time.perf_counter()
         while True:
@@ -199,7 +199,7 @@ def _child_main(
     taken: mmap.mmap,
     makers: Mapping[str, Callable[[], str | bytes]],
     pages: Sequence[Callable[[], str]],
-) -> None:
+) -> NoReturn:
     """The child's work; leaves with os._exit: no atexit handlers, no flushing of the
     parent's buffers, no finally blocks of the parent's frames."""
     code = 1

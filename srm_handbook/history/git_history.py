@@ -174,15 +174,21 @@ class Entry:
 
 
 Unavailable = Literal["outside-git", "not-work-tree", "git-failed", "not-committed"]
+_UNAVAILABLE: dict[Unavailable, str] = {
+    "outside-git": "The data file is not in a git checkout ({detail}).",
+    "not-work-tree": "The data file is not in a git work tree.",
+    "git-failed": "git failed: {detail}",
+    "not-committed": "{detail} has not been committed to git yet: its history starts with its "
+    "first commit.",
+}
+"""Each reason in English, for the log (the "What changed" template words it per language)."""
 
 
 @dataclass(frozen=True)
 class History:
     entries: tuple[Entry, ...] = ()
-    message: str | None = None
-    """Why there is no history (outside git, git missing, file not committed), in English
-    for the log; :attr:`reason` and :attr:`detail` say the same for a translated page."""
     reason: Unavailable | None = None
+    """Why there is no history (outside git, git missing, file not committed)."""
     detail: str = ""
     """What git said (``outside-git``, ``git-failed``), or the file's name."""
     file: str = ""
@@ -201,7 +207,12 @@ class History:
 
     @property
     def available(self) -> bool:
-        return self.message is None
+        return self.reason is None
+
+    @property
+    def message(self) -> str | None:
+        """Why there is no history, in English (the log, ``srm diff``)."""
+        return None if self.reason is None else _UNAVAILABLE[self.reason].format(detail=self.detail)
 
     @property
     def has_invalid(self) -> bool:
@@ -361,14 +372,10 @@ def load_history(
     try:
         flags = run_git(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository"], where)
     except GitError as exc:
-        return History(
-            message=f"The data file is not in a git checkout ({exc}).",
-            reason="outside-git",
-            detail=str(exc),
-        )
+        return History(reason="outside-git", detail=str(exc))
     inside, _, shallow_flag = flags.decode().partition("\n")
     if inside.strip() != "true":
-        return History(message="The data file is not in a git work tree.", reason="not-work-tree")
+        return History(reason="not-work-tree")
     shallow = shallow_flag.strip() == "true"
     try:
         log = run_git(
@@ -404,19 +411,8 @@ def load_history(
             )
     except GitError as exc:
         if "does not have any commits" not in str(exc):
-            return History(
-                message=f"git failed: {exc}",
-                reason="git-failed",
-                detail=str(exc),
-                current_ids=current_ids,
-            )
-    return History(
-        message=f"{name} has not been committed to git yet: its history starts with its "
-        "first commit.",
-        reason="not-committed",
-        detail=name,
-        current_ids=current_ids,
-    )
+            return History(reason="git-failed", detail=str(exc), current_ids=current_ids)
+    return History(reason="not-committed", detail=name, current_ids=current_ids)
 
 
 def _build(

@@ -170,22 +170,20 @@ class SrmPlugin(BasePlugin[SrmConfig]):  # type: ignore[no-untyped-call]
         # Exports, assets and alias redirects never replace a file or page of docs/ that
         # publishes to the same path (e.g. a handwritten responsibilities/<alias>.md).
         taken = {f.dest_uri for f in files}
-        for path, text in content.files.items():
+        self.background_files = []
+        for path in [*content.files, *content.background.names]:
             if path in self.assets and not self.publishes_assets:
                 continue  # another model of the site publishes the assets
             if files.get_file_from_path(path) is not None or path in taken:
                 if path not in self.assets:
                     log.info("docs/ already publishes %s; the generated file is not written", path)
                 continue
-            files.append(File.generated(config, path, content=text))
-        self.background_files = []
-        for path in content.background.names:
-            if files.get_file_from_path(path) is not None or path in taken:
-                log.info("docs/ already publishes %s; the generated file is not written", path)
-                continue
-            self.background_files.append(_BackgroundFile(config, path, content.background))
-        for file in self.background_files:
-            files.append(file)
+            if path in content.files:
+                files.append(File.generated(config, path, content=content.files[path]))
+            else:
+                later = _BackgroundFile(config, path, content.background)
+                self.background_files.append(later)
+                files.append(later)
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -326,10 +324,14 @@ class _BackgroundFile(File):
         self.generated_by = config.plugins._current_plugin or "srm"
         self.background = background
 
-    @property
-    def content_bytes(self) -> bytes:
+    def _fetch(self) -> None:
+        """Take the content from the background (waiting for it if need be)."""
         if self._content is None:
             self._content = self.background[self.src_uri]
+
+    @property
+    def content_bytes(self) -> bytes:
+        self._fetch()
         return super().content_bytes
 
     @content_bytes.setter
@@ -351,7 +353,7 @@ class _BackgroundFile(File):
         """Nothing yet: see :meth:`write`."""
 
     def write(self) -> None:
-        self.content_bytes  # noqa: B018 (waits for the content)
+        self._fetch()
         super().copy_file()
 
 

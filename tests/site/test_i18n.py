@@ -432,19 +432,19 @@ _INVALID = Entry(
     ("history", "german"),
     [
         (
-            History(message="-", reason="outside-git", detail="fatal: not a git repository"),
+            History(reason="outside-git", detail="fatal: not a git repository"),
             "Die Datendatei liegt nicht in einem git-Checkout (fatal: not a git repository).",
         ),
         (
-            History(message="-", reason="not-work-tree"),
+            History(reason="not-work-tree"),
             "Die Datendatei liegt nicht in einem git-Arbeitsverzeichnis.",
         ),
         (
-            History(message="-", reason="git-failed", detail="a <b>"),
+            History(reason="git-failed", detail="a <b>"),
             "git ist fehlgeschlagen: a &lt;b&gt;",
         ),
         (
-            History(message="-", reason="not-committed", detail="srm_data.yaml"),
+            History(reason="not-committed", detail="srm_data.yaml"),
             "srm_data.yaml wurde noch nicht in git committet",
         ),
         (

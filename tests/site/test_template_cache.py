@@ -30,6 +30,14 @@ def templates(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    """An empty cache directory."""
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    return folder
+
+
 def refuse_to_compile(monkeypatch: pytest.MonkeyPatch) -> None:
     def compile_(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("compiled again instead of read from the cache")
@@ -38,10 +46,8 @@ def refuse_to_compile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_later_build_reads_the_compiled_template(
-    templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    templates: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
     first = environment(templates, cache).get_template("page.html.j2").render(items=["<a>", "b"])
     assert first == "<li>&lt;a&gt;</li><li>b</li>"
     assert [p.name.startswith("srm-handbook-") for p in cache.iterdir()] == [True]
@@ -50,20 +56,14 @@ def test_a_later_build_reads_the_compiled_template(
     assert again == first
 
 
-def test_an_edited_template_is_compiled_again_never_run_stale(
-    templates: Path, tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
+def test_an_edited_template_is_compiled_again_never_run_stale(templates: Path, cache: Path) -> None:
     environment(templates, cache).get_template("page.html.j2").render(items=[1])
     (templates / "page.html.j2").write_text("{{ items | length }} items\n")
     fresh = environment(templates, cache).get_template("page.html.j2").render(items=[1, 2])
     assert fresh == "2 items"
 
 
-def test_other_options_never_share_entries(templates: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
+def test_other_options_never_share_entries(templates: Path, cache: Path) -> None:
     environment(templates, cache).get_template("page.html.j2").render(items=[1])
     other = Environment(
         loader=FileSystemLoader(templates),
@@ -75,10 +75,8 @@ def test_other_options_never_share_entries(templates: Path, tmp_path: Path) -> N
 
 
 def test_a_damaged_or_unwritable_cache_costs_only_the_compilation(
-    templates: Path, tmp_path: Path
+    templates: Path, cache: Path, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
     environment(templates, cache).get_template("page.html.j2").render(items=[1])
     for entry in cache.iterdir():
         entry.write_bytes(b"not bytecode")
